@@ -1,0 +1,46 @@
+# MedIR: `make run` sets up and serves the demo; `make test` runs the suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= $(CURDIR)/data
+TEST_DATA := $(CURDIR)/build/test-data
+
+.PHONY: run test lint format bench messages clean
+
+$(VENV)/.run-installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed requirements-dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.run-installed
+	MEDIR_DATA_DIR=$(DATA) $(BIN)/medir demo --if-empty
+	MEDIR_DATA_DIR=$(DATA) $(BIN)/medir serve
+
+test: $(VENV)/.test-installed
+	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests
+	rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
+	MEDIR_DATA_DIR=$(TEST_DATA) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+# Rebuild the translation catalogues (needs GNU gettext).
+messages: $(VENV)/.run-installed
+	cd src/medir && MEDIR_DATA_DIR=$(TEST_DATA) ../../$(BIN)/medir manage makemessages -l ja -l en --no-obsolete
+	cd src/medir && MEDIR_DATA_DIR=$(TEST_DATA) ../../$(BIN)/medir manage compilemessages
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,5 @@
+import sys
+
+from medir.cli import main
+
+sys.exit(main())

@@ -1,0 +1,68 @@
+"""The ``medir`` command.
+
+``medir serve``, ``medir init``, ``medir demo``, ``medir playbook …``,
+``medir replay …`` and ``medir audit …`` are MedIR's own management
+commands; ``medir manage …`` reaches every other Django command.
+"""
+
+import os
+import sys
+
+MEDIR_COMMANDS = {
+    "serve",
+    "init",
+    "demo",
+    "playbook",
+    "replay",
+    "audit",
+}
+
+USAGE = """usage: medir COMMAND [options]
+
+  serve                  start the web application (production server)
+  init                   create this hospital and its first administrator
+  demo                   load the fictional demo hospital into an empty database
+  playbook show [--json] list the flowchart's steps
+  playbook validate FILE check a playbook file
+  replay FILE            replay a scenario into a new incident
+  audit verify           recompute the audit chain
+  manage ...             any Django management command (migrate, createsuperuser …)
+
+Run `medir COMMAND --help` for a command's options.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if argv else 2
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medir.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    command, rest = argv[0], argv[1:]
+    if command == "manage":
+        django_argv = ["medir manage", *rest]
+    elif command in MEDIR_COMMANDS:
+        django_argv = ["medir", command, *rest]
+    else:
+        print(f"medir: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+
+    try:
+        import django
+        from django.core.management import execute_from_command_line
+
+        django.setup()
+        execute_from_command_line(django_argv)
+    except ImproperlyConfigured as error:
+        print(f"medir: configuration error: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

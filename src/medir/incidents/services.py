@@ -1,0 +1,896 @@
+"""Every change to an incident goes through these functions.
+
+Each one takes the object first, keyword-only arguments and the acting
+user, runs in one transaction, and writes the timeline event and the audit
+record beside the change, so the web pages, the API and the commands all
+leave the same trail. Errors are ``IncidentError`` with a message for the
+person who tried.
+"""
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medir.audit.services import append_audit_record, snapshot
+from medir.incidents.models import (
+    Decision,
+    EntrySource,
+    EventKind,
+    Incident,
+    IncidentState,
+    IncidentStep,
+    InfectionSign,
+    Report,
+    StepState,
+    TimelineEvent,
+)
+from medir.incidents.selectors import current_decisions, get_incident_picture
+from medir.organisation.models import Department
+from medir.playbook.engine import FINISHED, Status
+from medir.playbook.schema import Playbook, get_playbook
+
+logger = logging.getLogger(__name__)
+
+# Clocks drift between the laptop and the wall; a live entry a little in
+# the future is a clock, not a mistake.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+MAX_TEXT = 10_000
+
+
+class IncidentError(Exception):
+    """A change that cannot be made; the message is for the user."""
+
+
+def _event_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
+    now = timezone.now()
+    if happened_at is None:
+        return now
+    if timezone.is_naive(happened_at):
+        raise IncidentError(_("The time must include a time zone."))
+    if source != EntrySource.REPLAY and happened_at > now + FUTURE_TOLERANCE:
+        raise IncidentError(_("The time lies in the future; check the date and time."))
+    return happened_at
+
+
+def _clean_text(value: str, *, field: str, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise IncidentError(_("Please give %(field)s.") % {"field": field})
+    if len(value) > MAX_TEXT:
+        raise IncidentError(
+            _("%(field)s is too long (at most %(max)s characters).")
+            % {"field": field, "max": MAX_TEXT}
+        )
+    return value
+
+
+def _require_active(incident: Incident) -> None:
+    if not incident.is_active:
+        raise IncidentError(
+            _("Incident %(number)s is %(state)s; it can no longer be changed.")
+            % {"number": incident.number, "state": incident.get_state_display()}
+        )
+
+
+def _actor_role(actor, explicit: str, step_roles: tuple[str, ...] = ()) -> str:
+    """The lane the actor acts in: as given, else their role in this step."""
+    if explicit:
+        return explicit
+    person = getattr(actor, "person", None) if actor is not None else None
+    if person is None:
+        return ""
+    roles = person.role_keys()
+    for role in step_roles:
+        if role in roles:
+            return role
+    return sorted(roles)[0] if roles else ""
+
+
+def _write_event(
+    incident: Incident,
+    *,
+    kind: str,
+    actor,
+    happened_at: dt.datetime,
+    source: str,
+    actor_role: str = "",
+    step_id: str = "",
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    time_assumed: bool = False,
+    out_of_order: bool = False,
+) -> TimelineEvent:
+    event = TimelineEvent.objects.create(
+        incident=incident,
+        kind=kind,
+        step_id=step_id,
+        happened_at=happened_at,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=actor_role,
+        source=source,
+        time_assumed=time_assumed,
+        out_of_order=out_of_order,
+        text=text,
+        data=data or {},
+    )
+    return event
+
+
+def _audit(actor, action: str, obj, *, before=None, after=None, event=None) -> None:
+    after = dict(after or {})
+    if event is not None:
+        after["timeline_event_id"] = event.pk
+    append_audit_record(actor=actor, action=action, obj=obj, before=before, after=after)
+
+
+def _instantiate_steps(incident: Incident, playbook: Playbook) -> None:
+    IncidentStep.objects.bulk_create(
+        IncidentStep(incident=incident, step_id=step.id) for step in playbook.steps
+    )
+
+
+# --- Reports and the incident lifecycle ----------------------------------
+
+
+def file_report(
+    *,
+    actor,
+    reporter_name: str,
+    signs: list[str],
+    department: Department | None = None,
+    department_text: str = "",
+    callback_number: str = "",
+    seen_since: dt.datetime | None = None,
+    description: str = "",
+    incident: Incident | None = None,
+    title: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+    scenario: str = "",
+) -> Report:
+    """Store an anomaly report (1-1/1-3), opening a reported incident unless
+    it is attached to an existing one."""
+    happened_at = _event_time(happened_at, source)
+    reporter_name = _clean_text(reporter_name, field=_("your name"), required=True)
+    description = _clean_text(description, field=_("the description"))
+    unknown = [sign for sign in signs if sign not in InfectionSign.values]
+    if unknown:
+        raise IncidentError(_("Unknown sign: %(sign)s") % {"sign": unknown[0]})
+    if not signs:
+        raise IncidentError(_("Please tick at least one thing you saw."))
+    if seen_since is not None:
+        seen_since = _event_time(seen_since, source)
+
+    playbook = get_playbook()
+    with transaction.atomic():
+        if incident is None:
+            incident = Incident.objects.create(
+                number=f"new-{timezone.now().timestamp()}",
+                title=title or _("Anomaly report"),
+                reported_at=happened_at,
+                is_replay=source == EntrySource.REPLAY,
+                scenario=scenario,
+                playbook_digest=playbook.digest,
+            )
+            incident.number = f"{happened_at.astimezone(dt.UTC).year}-{incident.pk:04d}"
+            incident.save(update_fields=["number"])
+            _instantiate_steps(incident, playbook)
+        else:
+            incident = Incident.objects.select_for_update().get(pk=incident.pk)
+            _require_active(incident)
+
+        report = Report.objects.create(
+            incident=incident,
+            reporter_name=reporter_name,
+            department=department,
+            department_text=_clean_text(department_text, field=_("the department")),
+            callback_number=_clean_text(
+                callback_number, field=_("the call-back number")
+            ),
+            signs=sorted(set(signs)),
+            seen_since=seen_since,
+            description=description,
+            received_at=happened_at,
+            source=source,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        event = _write_event(
+            incident,
+            kind=EventKind.REPORTED,
+            actor=actor,
+            actor_role=_actor_role(actor, "staff" if actor is None else ""),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            step_id="1-3",
+            data={"report_id": report.pk, "signs": report.signs},
+        )
+        # Names and numbers stay out of the audit log's readable part too;
+        # the report row holds them.
+        _audit(
+            actor,
+            "report.filed",
+            report,
+            after={"incident": incident.number, "signs": report.signs},
+            event=event,
+        )
+    logger.info("Report filed report_id=%s incident_id=%s", report.pk, incident.pk)
+    return report
+
+
+def _record_decision_row(
+    incident: Incident,
+    *,
+    decision_id: str,
+    outcome: str | list[str],
+    actor,
+    actor_role: str,
+    reason: str,
+    happened_at: dt.datetime,
+    source: str,
+    time_assumed: bool,
+    playbook: Playbook,
+) -> tuple[Decision, TimelineEvent]:
+    definition = playbook.decision_index.get(decision_id)
+    if definition is None:
+        raise IncidentError(_("Unknown decision: %(id)s") % {"id": decision_id})
+
+    if definition.kind == "multiple":
+        chosen = [outcome] if isinstance(outcome, str) else list(outcome)
+        chosen = sorted(set(chosen))
+        bad = [key for key in chosen if key not in definition.outcome_keys()]
+        stored: str | list[str] = chosen
+    else:
+        if not isinstance(outcome, str):
+            raise IncidentError(_("Choose exactly one outcome."))
+        bad = [] if outcome in definition.outcome_keys() else [outcome]
+        stored = outcome
+    if bad:
+        raise IncidentError(
+            _("%(outcome)s is not an outcome of this decision.") % {"outcome": bad[0]}
+        )
+
+    previous = current_decisions(incident).get(decision_id)
+    if previous is not None:
+        if previous.outcome == stored:
+            raise IncidentError(_("This decision already has that outcome."))
+        if not definition.revisable:
+            raise IncidentError(
+                _("This decision has been taken and cannot be revised.")
+            )
+        if not reason:
+            raise IncidentError(_("Please give a reason for revising the decision."))
+
+    step = playbook.step(definition.step)
+    decision = Decision.objects.create(
+        incident=incident,
+        decision_id=decision_id,
+        outcome=stored,
+        reason=reason,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_role=_actor_role(actor, actor_role, step.roles),
+        decided_at=happened_at,
+        source=source,
+        supersedes=previous,
+    )
+    event = _write_event(
+        incident,
+        kind=EventKind.DECISION_REVISED if previous else EventKind.DECISION,
+        actor=actor,
+        actor_role=decision.decided_role,
+        happened_at=happened_at,
+        source=source,
+        time_assumed=time_assumed,
+        step_id=definition.step,
+        text=reason,
+        data={
+            "decision": decision_id,
+            "outcome": stored,
+            "previous": previous.outcome if previous else None,
+        },
+    )
+    _audit(
+        actor,
+        "decision.revised" if previous else "decision.recorded",
+        decision,
+        before=snapshot(previous) if previous else None,
+        after=snapshot(decision),
+        event=event,
+    )
+    return decision, event
+
+
+def _lock(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def confirm_incident(
+    incident: Incident,
+    *,
+    actor,
+    reason: str = "",
+    title: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> Incident:
+    """The security manager confirms a reported incident (1-4)."""
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"))
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        if incident.state != IncidentState.REPORTED:
+            raise IncidentError(_("Only a reported incident can be confirmed."))
+        before = snapshot(incident)
+        _record_decision_row(
+            incident,
+            decision_id="confirmation",
+            outcome="confirmed",
+            actor=actor,
+            actor_role=actor_role,
+            reason=reason,
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            playbook=playbook,
+        )
+        incident.state = IncidentState.OPEN
+        if title:
+            incident.title = _clean_text(title, field=_("the title"))
+        incident.save(update_fields=["state", "title"])
+        event = _write_event(
+            incident,
+            kind=EventKind.CONFIRMED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            step_id="1-4",
+            text=reason,
+        )
+        _audit(
+            actor,
+            "incident.confirmed",
+            incident,
+            before=before,
+            after=snapshot(incident),
+            event=event,
+        )
+    logger.info("Incident confirmed incident_id=%s", incident.pk)
+    return incident
+
+
+def dismiss_incident(
+    incident: Incident,
+    *,
+    actor,
+    reason: str,
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> Incident:
+    """Close a report as a false alarm, saying who decided and why."""
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"), required=True)
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        if incident.state != IncidentState.REPORTED:
+            raise IncidentError(_("Only a reported incident can be dismissed."))
+        before = snapshot(incident)
+        _record_decision_row(
+            incident,
+            decision_id="confirmation",
+            outcome="dismissed",
+            actor=actor,
+            actor_role=actor_role,
+            reason=reason,
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            playbook=playbook,
+        )
+        incident.state = IncidentState.DISMISSED
+        incident.closed_at = happened_at
+        incident.save(update_fields=["state", "closed_at"])
+        event = _write_event(
+            incident,
+            kind=EventKind.DISMISSED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            step_id="1-4",
+            text=reason,
+        )
+        _audit(
+            actor,
+            "incident.dismissed",
+            incident,
+            before=before,
+            after=snapshot(incident),
+            event=event,
+        )
+    logger.info("Incident dismissed incident_id=%s", incident.pk)
+    return incident
+
+
+def merge_incident(
+    incident: Incident,
+    *,
+    into: Incident,
+    actor,
+    reason: str,
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+) -> Incident:
+    """Fold a reported incident into an open one; its reports and timeline
+    move along, and both timelines say so."""
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"), required=True)
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident, into = _lock(incident), _lock(into)
+        if incident.pk == into.pk:
+            raise IncidentError(_("An incident cannot be merged into itself."))
+        if incident.state != IncidentState.REPORTED:
+            raise IncidentError(_("Only a reported incident can be merged."))
+        if not into.is_active:
+            raise IncidentError(_("The incident to merge into must be open."))
+        if into.is_replay != incident.is_replay:
+            raise IncidentError(
+                _("A replayed incident and a live one cannot be merged.")
+            )
+
+        before = snapshot(incident)
+        _record_decision_row(
+            incident,
+            decision_id="confirmation",
+            outcome="merged",
+            actor=actor,
+            actor_role=actor_role,
+            reason=reason,
+            happened_at=happened_at,
+            source=source,
+            time_assumed=False,
+            playbook=playbook,
+        )
+        moved_reports = list(incident.reports.values_list("id", flat=True))
+        moved_events = list(incident.events.values_list("id", flat=True))
+        incident.reports.update(incident=into)
+        incident.events.update(incident=into)
+        incident.state = IncidentState.MERGED
+        incident.merged_into = into
+        incident.closed_at = happened_at
+        incident.save(update_fields=["state", "merged_into", "closed_at"])
+
+        role = _actor_role(actor, actor_role, ("security_manager",))
+        event = _write_event(
+            incident,
+            kind=EventKind.MERGED,
+            actor=actor,
+            actor_role=role,
+            happened_at=happened_at,
+            source=source,
+            step_id="1-4",
+            text=reason,
+            data={"into": into.number},
+        )
+        _write_event(
+            into,
+            kind=EventKind.MERGED_IN,
+            actor=actor,
+            actor_role=role,
+            happened_at=happened_at,
+            source=source,
+            step_id="1-4",
+            text=reason,
+            data={
+                "from": incident.number,
+                "reports": moved_reports,
+                "events": moved_events,
+            },
+        )
+        _audit(
+            actor,
+            "incident.merged",
+            incident,
+            before=before,
+            after={
+                **snapshot(incident),
+                "moved_reports": moved_reports,
+                "moved_events": moved_events,
+            },
+            event=event,
+        )
+    logger.info("Incident merged incident_id=%s into_id=%s", incident.pk, into.pk)
+    return incident
+
+
+def close_incident(
+    incident: Incident,
+    *,
+    actor,
+    reason: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> Incident:
+    """Management closes an incident once every step is finished."""
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"))
+    with transaction.atomic():
+        incident = _lock(incident)
+        if incident.state != IncidentState.OPEN:
+            raise IncidentError(_("Only an open incident can be closed."))
+        picture = get_incident_picture(incident)
+        unfinished = [
+            s for s, status in picture.statuses.items() if status.status not in FINISHED
+        ]
+        if unfinished:
+            raise IncidentError(
+                _(
+                    "These steps are not finished yet: %(steps)s. "
+                    "Complete or skip them first."
+                )
+                % {"steps": ", ".join(unfinished)}
+            )
+        before = snapshot(incident)
+        incident.state = IncidentState.CLOSED
+        incident.closed_at = happened_at
+        incident.save(update_fields=["state", "closed_at"])
+        event = _write_event(
+            incident,
+            kind=EventKind.CLOSED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("management",)),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            text=reason,
+        )
+        _audit(
+            actor,
+            "incident.closed",
+            incident,
+            before=before,
+            after=snapshot(incident),
+            event=event,
+        )
+    logger.info("Incident closed incident_id=%s", incident.pk)
+    return incident
+
+
+# --- Steps and decisions --------------------------------------------------
+
+
+def _get_step(incident: Incident, step_id: str, playbook: Playbook):
+    if step_id not in playbook.step_index:
+        raise IncidentError(_("Unknown step: %(step)s") % {"step": step_id})
+    row = (
+        IncidentStep.objects.select_for_update()
+        .filter(incident=incident, step_id=step_id)
+        .first()
+    )
+    if row is None:
+        # The playbook gained a step after this incident began.
+        row = IncidentStep.objects.create(incident=incident, step_id=step_id)
+    return playbook.step(step_id), row
+
+
+def _out_of_order(incident: Incident, step_id: str, reason: str) -> bool:
+    """Steps not ready yet may still be recorded, but only with a reason."""
+    status = get_incident_picture(incident).statuses[step_id]
+    if status.status in {Status.WAITING, Status.NOT_APPLICABLE}:
+        if not reason:
+            raise IncidentError(
+                _(
+                    "Step %(step)s is not due yet in the flowchart (waiting for: "
+                    "%(waiting)s). To record it anyway, give a reason."
+                )
+                % {"step": step_id, "waiting": ", ".join(status.because) or "-"}
+            )
+        return True
+    return False
+
+
+def _clean_checklist(
+    step, checklist: dict[str, bool] | list[str] | None
+) -> dict[str, bool]:
+    keys = {item.key for item in step.checklist}
+    if checklist is None:
+        return {}
+    ticked = (
+        checklist
+        if isinstance(checklist, list)
+        else [k for k, v in checklist.items() if v]
+    )
+    unknown = [key for key in ticked if key not in keys]
+    if unknown:
+        raise IncidentError(_("Unknown checklist item: %(key)s") % {"key": unknown[0]})
+    return {key: key in ticked for key in sorted(keys)}
+
+
+def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
+    fields = {field.key: field for field in step.records}
+    cleaned: dict[str, Any] = {}
+    for key, value in (records or {}).items():
+        field = fields.get(key)
+        if field is None:
+            raise IncidentError(_("Unknown record field: %(key)s") % {"key": key})
+        if field.type == "choice" and value not in {c.key for c in field.choices}:
+            raise IncidentError(
+                _("%(value)s is not a choice for %(key)s.")
+                % {"value": value, "key": key}
+            )
+        if field.type == "boolean" and not isinstance(value, bool):
+            raise IncidentError(_("%(key)s must be yes or no.") % {"key": key})
+        if field.type == "number" and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise IncidentError(_("%(key)s must be a number.") % {"key": key})
+        if isinstance(value, str):
+            value = _clean_text(value, field=field.label.get("en"))
+        cleaned[key] = value
+    return cleaned
+
+
+def start_step(
+    incident: Incident,
+    *,
+    step_id: str,
+    actor,
+    reason: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> IncidentStep:
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"))
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        _require_active(incident)
+        step, row = _get_step(incident, step_id, playbook)
+        if row.state != StepState.PENDING:
+            raise IncidentError(
+                _("Step %(step)s has already been started.") % {"step": step_id}
+            )
+        out_of_order = _out_of_order(incident, step_id, reason)
+        before = snapshot(row)
+        row.state = StepState.IN_PROGRESS
+        row.started_at = happened_at
+        if out_of_order:
+            row.reason = reason
+        row.save()
+        event = _write_event(
+            incident,
+            kind=EventKind.STEP_STARTED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, step.roles),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            out_of_order=out_of_order,
+            step_id=step_id,
+            text=reason,
+        )
+        _audit(
+            actor, "step.started", row, before=before, after=snapshot(row), event=event
+        )
+    logger.info("Step started incident_id=%s step=%s", incident.pk, step_id)
+    return row
+
+
+def complete_step(
+    incident: Incident,
+    *,
+    step_id: str,
+    actor,
+    checklist: dict[str, bool] | list[str] | None = None,
+    records: dict[str, Any] | None = None,
+    note: str = "",
+    reason: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> IncidentStep:
+    """Mark a step done with its checklist and records; a step that is not
+    due yet needs a reason and is marked as recorded out of order."""
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"))
+    note = _clean_text(note, field=_("the note"))
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        _require_active(incident)
+        step, row = _get_step(incident, step_id, playbook)
+        if row.state in {StepState.DONE, StepState.SKIPPED}:
+            raise IncidentError(
+                _("Step %(step)s is already finished.") % {"step": step_id}
+            )
+        out_of_order = row.state == StepState.PENDING and _out_of_order(
+            incident, step_id, reason
+        )
+        before = snapshot(row)
+        row.checklist = _clean_checklist(step, checklist) or row.checklist
+        row.records = {**row.records, **_clean_records(step, records)}
+        missing = [
+            f.key for f in step.records if f.required and f.key not in row.records
+        ]
+        if missing:
+            raise IncidentError(
+                _("Please record: %(fields)s") % {"fields": ", ".join(missing)}
+            )
+        row.state = StepState.DONE
+        row.started_at = row.started_at or happened_at
+        row.finished_at = happened_at
+        if out_of_order:
+            row.reason = reason
+        row.save()
+        event = _write_event(
+            incident,
+            kind=EventKind.STEP_COMPLETED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, step.roles),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            out_of_order=out_of_order,
+            step_id=step_id,
+            text=note or reason,
+            data={"checklist": row.checklist, "records": sorted(row.records)},
+        )
+        _audit(
+            actor,
+            "step.completed",
+            row,
+            before=before,
+            after=snapshot(row),
+            event=event,
+        )
+    logger.info("Step completed incident_id=%s step=%s", incident.pk, step_id)
+    return row
+
+
+def skip_step(
+    incident: Incident,
+    *,
+    step_id: str,
+    actor,
+    reason: str,
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> IncidentStep:
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"), required=True)
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        _require_active(incident)
+        step, row = _get_step(incident, step_id, playbook)
+        if row.state in {StepState.DONE, StepState.SKIPPED}:
+            raise IncidentError(
+                _("Step %(step)s is already finished.") % {"step": step_id}
+            )
+        before = snapshot(row)
+        row.state = StepState.SKIPPED
+        row.reason = reason
+        row.finished_at = happened_at
+        row.save()
+        event = _write_event(
+            incident,
+            kind=EventKind.STEP_SKIPPED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, step.roles),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            step_id=step_id,
+            text=reason,
+        )
+        _audit(
+            actor, "step.skipped", row, before=before, after=snapshot(row), event=event
+        )
+    logger.info("Step skipped incident_id=%s step=%s", incident.pk, step_id)
+    return row
+
+
+def add_note(
+    incident: Incident,
+    *,
+    actor,
+    text: str,
+    step_id: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> TimelineEvent:
+    happened_at = _event_time(happened_at, source)
+    text = _clean_text(text, field=_("the note"), required=True)
+    playbook = get_playbook()
+    if step_id and step_id not in playbook.step_index:
+        raise IncidentError(_("Unknown step: %(step)s") % {"step": step_id})
+    roles = playbook.step(step_id).roles if step_id else ()
+    with transaction.atomic():
+        incident = _lock(incident)
+        event = _write_event(
+            incident,
+            kind=EventKind.NOTE,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, roles),
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            step_id=step_id,
+            text=text,
+        )
+        _audit(
+            actor,
+            "note.added",
+            event,
+            after={"incident": incident.number, "step": step_id},
+        )
+    logger.info("Note added incident_id=%s event_id=%s", incident.pk, event.pk)
+    return event
+
+
+def record_decision(
+    incident: Incident,
+    *,
+    decision_id: str,
+    outcome: str | list[str],
+    actor,
+    reason: str = "",
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    time_assumed: bool = False,
+) -> Decision:
+    """Record a decision of the playbook (attack signs, tracks …); a
+    revisable decision may be revised later with a reason."""
+    if decision_id == "confirmation":
+        raise IncidentError(
+            _("Use confirm, dismiss or merge for the confirmation at 1-4.")
+        )
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"))
+    playbook = get_playbook()
+    with transaction.atomic():
+        incident = _lock(incident)
+        if incident.state != IncidentState.OPEN:
+            raise IncidentError(_("Decisions are recorded on open incidents."))
+        decision, _event = _record_decision_row(
+            incident,
+            decision_id=decision_id,
+            outcome=outcome,
+            actor=actor,
+            actor_role=actor_role,
+            reason=reason,
+            happened_at=happened_at,
+            source=source,
+            time_assumed=time_assumed,
+            playbook=playbook,
+        )
+    logger.info(
+        "Decision recorded incident_id=%s decision=%s", incident.pk, decision_id
+    )
+    return decision

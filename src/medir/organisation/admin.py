@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from medir.organisation import models
+from medir.organisation.services import (
+    delete_organisation_record,
+    save_organisation_record,
+)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Routes every admin save and deletion through the audited services."""
+
+    def save_model(self, request, obj, form, change):
+        save_organisation_record(obj, actor=request.user, is_new=not change)
+
+    def delete_model(self, request, obj):
+        delete_organisation_record(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_organisation_record(obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete_organisation_record(obj, actor=request.user)
+        for obj in instances:
+            save_organisation_record(obj, actor=request.user, is_new=obj.pk is None)
+        formset.save_m2m()
+
+
+class ChannelInline(admin.TabularInline):
+    model = models.ContactChannel
+    extra = 1
+
+
+class RoleInline(admin.TabularInline):
+    model = models.RoleAssignment
+    extra = 1
+
+
+@admin.register(models.Hospital)
+class HospitalAdmin(AuditedAdmin):
+    list_display = ["name", "operator_type", "is_demo"]
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(AuditedAdmin):
+    list_display = ["name", "name_en"]
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "verified_on", "needs_verification"]
+    list_filter = ["kind", "needs_verification"]
+    inlines = [ChannelInline]
+
+
+@admin.register(models.Person)
+class PersonAdmin(AuditedAdmin):
+    list_display = ["display_name", "department", "organisation", "deputy_for"]
+    inlines = [RoleInline, ChannelInline]
+
+
+@admin.register(models.System)
+class SystemAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "vendor"]

@@ -1,0 +1,254 @@
+"""The hospital, its people and the outside organisations it depends on."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The flowchart's swimlanes, plus the people who keep MedIR's data."""
+
+    # Director and executives: decide, report to authorities, fund.
+    MANAGEMENT = "management", _("Management")
+    # 医療情報システム安全管理責任者: runs the response.
+    SECURITY_MANAGER = "security_manager", _("Security manager")
+    # Clinicians and every other system user: first to notice.
+    STAFF = "staff", _("Clinical and other staff")
+    # Vendors, contractors and authorities' people.
+    EXTERNAL = "external", _("Outside party")
+    # Maintains MedIR's organisation data; no flowchart lane.
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class OperatorType(models.TextChoices):
+    """Who runs the hospital; decides which personal-data rules apply."""
+
+    PRIVATE = "private", _("Private (individual)")
+    MEDICAL_CORPORATION = "medical_corporation", _("Medical corporation")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    LOCAL_INCORPORATED = (
+        "local_incorporated",
+        _("Local incorporated administrative agency"),
+    )
+    NATIONAL = "national", _("National or other public body")
+
+
+class Hospital(models.Model):
+    """The one hospital this installation serves."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    operator_type = models.CharField(
+        _("operated by"),
+        max_length=30,
+        choices=OperatorType.choices,
+        default=OperatorType.MEDICAL_CORPORATION,
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo hospital"), default=False)
+
+    class Meta:
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    # System vendors and service providers (ベンダ・サービス事業者).
+    VENDOR = "vendor", _("Vendor or service provider")
+    # Contractors (委託業者), e.g. catering, cleaning, facilities.
+    CONTRACTOR = "contractor", _("Contractor")
+    # Authorities (所管官庁等): MHLW, prefecture, police, PPC, IPA.
+    AUTHORITY = "authority", _("Authority")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """An outside organisation the hospital calls on or reports to."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    # 要確認: the details were not confirmed from a primary source.
+    needs_verification = models.BooleanField(
+        _("to be verified (要確認)"), default=False
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("outside organisation")
+        verbose_name_plural = _("outside organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who takes part in a response, with or without an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="person",
+    )
+    display_name = models.CharField(_("name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("outside organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    deputy_for = models.ForeignKey(
+        "self",
+        verbose_name=_("deputy for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputies",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def role_keys(self) -> set[str]:
+        return {assignment.role for assignment in self.roles.all()}
+
+
+class RoleAssignment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role"], name="one_role_once")
+        ]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class ChannelKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    MOBILE = "mobile", _("Mobile")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+    OTHER = "other", _("Other")
+
+
+class ContactChannel(models.Model):
+    """One way to reach a person or an organisation, tried in ``order``."""
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="channels",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    value = models.CharField(_("number or address"), max_length=200)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    out_of_hours = models.BooleanField(_("out of hours"), default=False)
+    source_url = models.URLField(_("source URL"), blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    needs_verification = models.BooleanField(
+        _("to be verified (要確認)"), default=False
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, organisation__isnull=True)
+                    | models.Q(person__isnull=True, organisation__isnull=False)
+                ),
+                name="channel_belongs_to_one_owner",
+            )
+        ]
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class SystemKind(models.TextChoices):
+    EHR = "ehr", _("Electronic health record")
+    PACS = "pacs", _("PACS (imaging)")
+    LAB = "lab", _("Laboratory")
+    PHARMACY = "pharmacy", _("Pharmacy")
+    BILLING = "billing", _("Billing (医事会計)")
+    CATERING = "catering", _("Catering (nutrition)")
+    NETWORK = "network", _("Network and infrastructure")
+    OTHER = "other", _("Other")
+
+
+class System(models.Model):
+    """A medical information system the hospital runs."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=SystemKind.choices)
+    vendor = models.ForeignKey(
+        Organisation,
+        verbose_name=_("maintained by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="systems",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("system")
+        verbose_name_plural = _("systems")
+
+    def __str__(self) -> str:
+        return self.name

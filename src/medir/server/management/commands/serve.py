@@ -1,0 +1,41 @@
+import logging
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from waitress import serve
+
+from medir.playbook.schema import get_playbook
+from medir.wsgi import application
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Serve MedIR with a production WSGI server (waitress) and its static files."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--threads", type=int, default=8, help="worker threads (default 8)"
+        )
+        parser.add_argument(
+            "--no-migrate",
+            action="store_true",
+            help="do not apply pending database migrations first",
+        )
+
+    def handle(self, *args, threads: int, no_migrate: bool, **options):
+        # A broken playbook must stop start-up, not the first incident.
+        get_playbook()
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        host, port = settings.LISTEN_HOST, settings.LISTEN_PORT
+        self.stdout.write(
+            f"MedIR listening on http://{host}:{port}/ "
+            f"(public URL {settings.PUBLIC_URL})"
+        )
+        self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        logger.info("Server starting host=%s port=%s threads=%s", host, port, threads)
+        serve(application, host=host, port=port, threads=threads, ident="MedIR")

@@ -1,0 +1,204 @@
+"""MedIR settings: zero configuration by default, environment variables to
+change anything. A bad value stops start-up with a message naming it.
+
+MEDIR_DATA_DIR      data folder (database, secret key, uploads); ./data
+DATABASE_URL        e.g. postgres://user:pass@host/db; SQLite in the data
+                    folder when unset
+MEDIR_LISTEN        address `medir serve` listens on; 127.0.0.1:8000
+MEDIR_PUBLIC_URL    the URL people reach MedIR at (printed in QR codes)
+MEDIR_PLAYBOOK      a hospital's own playbook file instead of the built-in one
+MEDIR_DEBUG         1 to turn on Django's debug pages (never in production)
+MEDIR_SECRET_KEY    overrides the key generated into the data folder
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from medir.lib.env import read_bool, read_listen_address, read_path, read_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = read_path("MEDIR_DATA_DIR", Path.cwd() / "data")
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as error:
+    raise ImproperlyConfigured(
+        f"MEDIR_DATA_DIR={DATA_DIR}: cannot create the data folder ({error})."
+    ) from None
+
+DEBUG = read_bool("MEDIR_DEBUG", False)
+
+
+def _load_secret_key() -> str:
+    """Return the installation's secret key, creating it on first start.
+
+    The key lives in the data folder so that it survives upgrades, is never
+    committed, and differs between installations.
+    """
+    from_env = os.environ.get("MEDIR_SECRET_KEY", "").strip()
+    if from_env:
+        return from_env
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50))
+    key = key_file.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured(f"{key_file} holds a key that is too short.")
+    return key
+
+
+SECRET_KEY = _load_secret_key()
+
+LISTEN_HOST, LISTEN_PORT = read_listen_address("MEDIR_LISTEN", "127.0.0.1:8000")
+PUBLIC_URL = read_url("MEDIR_PUBLIC_URL", f"http://127.0.0.1:{LISTEN_PORT}")
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", urlsplit(PUBLIC_URL).hostname]
+if LISTEN_HOST not in {"0.0.0.0", "::"}:
+    ALLOWED_HOSTS.append(LISTEN_HOST)
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+
+PLAYBOOK_FILE = read_path("MEDIR_PLAYBOOK", PACKAGE_DIR / "playbook" / "mhlw.yaml")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "medir.audit",
+    "medir.organisation",
+    "medir.playbook",
+    "medir.incidents",
+    "medir.replay",
+    "medir.server",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "medir.urls"
+WSGI_APPLICATION = "medir.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        try:
+            config = dj_database_url.parse(url, conn_max_age=60)
+        except Exception as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL is not a database URL I can use ({error})."
+            ) from None
+        if config.get("ENGINE") != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                "DATABASE_URL must be a postgres:// URL; leave it unset for the "
+                "embedded SQLite database."
+            )
+        return config
+
+    # WAL lets readers work while one writer commits; IMMEDIATE takes the
+    # write lock at BEGIN so concurrent writers queue on the busy timeout
+    # instead of failing with "database is locked" when they upgrade a read
+    # lock. It also serialises audit-chain appends.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "medir.sqlite3",
+        # A file, not memory, so that tests with several threads share it.
+        "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "incidents:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Tokyo"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PUBLIC_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"medir": {"level": "INFO", "propagate": True}},
+}
