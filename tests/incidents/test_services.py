@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medir.audit.models import AuditRecord
 from medir.audit.services import verify_audit_chain
@@ -21,6 +21,14 @@ from tests.incidents.factories import (
     report_ransom_note,
     report_slow_ehr,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # Messages are asserted in English here; Japanese, the default, is
+    # checked once below.
+    with translation.override("en"):
+        yield
 
 
 def status_of(incident, step_id):
@@ -314,3 +322,32 @@ def test_a_report_without_any_sign_or_with_an_unknown_one_is_refused(nurse):
     with pytest.raises(services.IncidentError, match="Unknown sign"):
         services.file_report(actor=nurse, reporter_name="A", signs=["<script>"])
     assert TimelineEvent.objects.count() == 0
+
+
+def test_a_recorded_time_without_offset_is_read_as_japan_time(nurse, manager):
+    incident = confirmed_attack(nurse, manager)
+    complete(incident, manager, "2-6", "2-7", "2-8")
+
+    with pytest.raises(services.IncidentError, match="not a date and time"):
+        services.complete_step(
+            incident, step_id="2-10", actor=manager, records={"found_at": "昨日の朝"}
+        )
+    services.complete_step(
+        incident,
+        step_id="2-10",
+        actor=manager,
+        records={"found_at": "2022-10-31T08:30"},
+    )
+
+    found = incident.steps.get(step_id="2-10").records["found_at"]
+    assert found == "2022-10-31T08:30:00+09:00"
+
+
+def test_the_out_of_order_message_says_what_the_step_waits_for(nurse, manager):
+    incident = confirmed_attack(nurse, manager)
+
+    with pytest.raises(services.IncidentError) as caught:
+        services.complete_step(incident, step_id="2-13", actor=manager)
+
+    assert "Waiting for step 2-12" in str(caught.value)
+    assert "(2-12)" in str(caught.value)

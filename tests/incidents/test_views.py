@@ -106,3 +106,24 @@ def test_the_flowchart_is_also_served_as_an_svg_file(client_for, nurse, manager)
 
     assert response["Content-Type"].startswith("image/svg+xml")
     assert response.content.startswith(b"<svg")
+
+
+def test_an_english_browser_still_gets_japanese_until_english_is_chosen(
+    client_for, nurse, manager
+):
+    incident = report_ransom_note(nurse)
+    client = client_for(manager)
+
+    page = client.get(f"/incidents/{incident.number}/", HTTP_ACCEPT_LANGUAGE="en-US")
+
+    assert '<html lang="ja">' in page.content.decode()
+
+
+def test_the_dashboard_links_phase_0_to_the_organisation_data(client_for, admin):
+    page = client_for(admin).get("/incidents/").content.decode()
+
+    preparedness = page[page.index('id="preparedness"') :]
+    assert 'data-step="0-1"' in preparedness
+    assert 'href="/admin/organisation/person/"' in preparedness
+    assert 'data-step="0-2"' in preparedness
+    assert 'href="/admin/organisation/system/"' in preparedness

@@ -10,6 +10,7 @@ person who tried.
 import datetime as dt
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from medir.incidents.models import (
 from medir.incidents.selectors import current_decisions, get_incident_picture
 from medir.organisation.models import Department
 from medir.playbook.engine import FINISHED, Status
+from medir.playbook.explain import explain_status
 from medir.playbook.schema import Playbook, get_playbook
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 MAX_TEXT = 10_000
+
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 class IncidentError(Exception):
@@ -149,6 +153,7 @@ def file_report(
     description: str = "",
     incident: Incident | None = None,
     title: str = "",
+    actor_role: str = "",
     happened_at: dt.datetime | None = None,
     source: str = EntrySource.LIVE,
     time_assumed: bool = False,
@@ -204,7 +209,11 @@ def file_report(
             incident,
             kind=EventKind.REPORTED,
             actor=actor,
-            actor_role=_actor_role(actor, "staff" if actor is None else ""),
+            # Without an account the reporter is a member of staff at the
+            # report page, unless the caller says otherwise (a vendor).
+            actor_role=_actor_role(
+                actor, actor_role or ("staff" if actor is None else "")
+            ),
             happened_at=happened_at,
             source=source,
             time_assumed=time_assumed,
@@ -593,15 +602,16 @@ def _get_step(incident: Incident, step_id: str, playbook: Playbook):
 
 def _out_of_order(incident: Incident, step_id: str, reason: str) -> bool:
     """Steps not ready yet may still be recorded, but only with a reason."""
-    status = get_incident_picture(incident).statuses[step_id]
+    picture = get_incident_picture(incident)
+    status = picture.statuses[step_id]
     if status.status in {Status.WAITING, Status.NOT_APPLICABLE}:
         if not reason:
             raise IncidentError(
                 _(
-                    "Step %(step)s is not due yet in the flowchart (waiting for: "
-                    "%(waiting)s). To record it anyway, give a reason."
+                    "Step %(step)s is not due yet in the flowchart: %(why)s "
+                    "To record it anyway, give a reason."
                 )
-                % {"step": step_id, "waiting": ", ".join(status.because) or "-"}
+                % {"step": step_id, "why": explain_status(status, picture.playbook)}
             )
         return True
     return False
@@ -642,10 +652,28 @@ def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
             raise IncidentError(_("%(key)s must be a number.") % {"key": key})
-        if isinstance(value, str):
+        if field.type in {"datetime", "date"}:
+            value = _clean_moment(value, field_type=field.type, key=key)
+        elif isinstance(value, str):
             value = _clean_text(value, field=field.label.get("en"))
         cleaned[key] = value
     return cleaned
+
+
+def _clean_moment(value: Any, *, field_type: str, key: str) -> str:
+    """An ISO date, or an ISO date and time read as Japan time when it has
+    no offset; stored as text with its offset so it reads back unchanged."""
+    try:
+        if field_type == "date":
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        moment = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise IncidentError(
+            _("%(key)s is not a date and time like 2026-12-01T06:38.") % {"key": key}
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=JAPAN)
+    return moment.isoformat()
 
 
 def start_step(

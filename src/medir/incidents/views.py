@@ -6,13 +6,22 @@ from django.utils.translation import get_language
 
 from medir.incidents.models import Incident
 from medir.incidents.selectors import get_incident_picture
+from medir.organisation.selectors import get_preparedness
 from medir.playbook.diagram import render_flowchart_svg
+from medir.playbook.schema import get_playbook
 
 
 @login_required
 def dashboard(request):
     incidents = Incident.objects.all()[:200]
-    return render(request, "incidents/dashboard.html", {"incidents": incidents})
+    return render(
+        request,
+        "incidents/dashboard.html",
+        {
+            "incidents": incidents,
+            "preparedness": get_preparedness(get_playbook()),
+        },
+    )
 
 
 def _flowchart(incident: Incident, picture) -> str:

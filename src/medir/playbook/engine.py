@@ -48,9 +48,13 @@ DecisionValue = str | frozenset[str] | None
 class StepStatus:
     step_id: str
     status: Status
-    # Why a step does not apply, or what a waiting step waits for: the
-    # conditions or steps involved, for people to read.
-    because: tuple[str, ...] = ()
+    # What a waiting step waits for: steps to finish, and decisions or facts
+    # still unknown.
+    waiting_for_steps: tuple[str, ...] = ()
+    waiting_for: tuple[str, ...] = ()
+    # Why a step does not apply: the decisions or facts that ruled its
+    # arrows out (empty when only the steps before it fell away).
+    ruled_out_by: tuple[str, ...] = ()
 
 
 def evaluate_condition(
@@ -119,14 +123,14 @@ def evaluate(
 
         live: list[Arrow] = []
         undecided: list[Arrow] = []
-        dead_reasons: list[str] = []
+        ruled_out_by: list[str] = []
         for arrow in playbook.arrows_into(step.id):
             verdict = evaluate_condition(arrow.when, decisions=decisions, facts=facts)
             source = result.get(arrow.source) if arrow.source != START else None
             if verdict is False:
-                dead_reasons.append(f"{arrow.source}: not ({arrow.when.describe()})")
+                ruled_out_by.extend(arrow.when.subjects())
             elif source is not None and source.status == Status.NOT_APPLICABLE:
-                dead_reasons.append(f"{arrow.source}: not applicable")
+                pass
             elif verdict is None:
                 undecided.append(arrow)
             else:
@@ -138,19 +142,24 @@ def evaluate(
 
         if not live and not undecided:
             result[step.id] = StepStatus(
-                step.id, Status.NOT_APPLICABLE, tuple(dead_reasons)
+                step.id,
+                Status.NOT_APPLICABLE,
+                ruled_out_by=tuple(dict.fromkeys(ruled_out_by)),
             )
             continue
 
-        waiting_on = [
+        waiting_steps = [
             arrow.source
-            for arrow in live
+            for arrow in live + undecided
             if arrow.source != START and result[arrow.source].status not in FINISHED
         ]
-        waiting_on += [f"{a.when.describe()}?" for a in undecided if a.when]
-        if waiting_on:
+        waiting_for = [subject for a in undecided for subject in a.when.subjects()]
+        if waiting_steps or waiting_for:
             result[step.id] = StepStatus(
-                step.id, Status.WAITING, tuple(dict.fromkeys(waiting_on))
+                step.id,
+                Status.WAITING,
+                waiting_for_steps=tuple(dict.fromkeys(waiting_steps)),
+                waiting_for=tuple(dict.fromkeys(waiting_for)),
             )
         else:
             result[step.id] = StepStatus(step.id, Status.READY)

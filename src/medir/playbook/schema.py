@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 START = "start"
+# The organisation data a phase-0 item may point at.
+LINK_TARGETS = {"people", "departments", "organisations", "contacts", "systems"}
 RECORD_TYPES = {"text", "longtext", "datetime", "date", "choice", "boolean", "number"}
 BUILTIN_ROLES = ("management", "security_manager", "staff", "external")
 
@@ -112,6 +114,7 @@ class Step:
     checklist: tuple[ChecklistItem, ...]
     records: tuple[RecordField, ...]
     line: int
+    links: tuple[str, ...] = ()
 
     def title_for(self, language: str) -> str:
         return self.title_en if language.startswith("en") else self.title
@@ -131,6 +134,12 @@ class Condition:
     includes: str = ""
     any_of: tuple[Condition, ...] = ()
     all_of: tuple[Condition, ...] = ()
+
+    def subjects(self) -> list[str]:
+        """The decisions and facts this condition tests, in order."""
+        if self.any_of or self.all_of:
+            return [s for c in self.any_of + self.all_of for s in c.subjects()]
+        return [self.decision or self.fact]
 
     def describe(self) -> str:
         if self.any_of:
@@ -369,7 +378,17 @@ def _read_step(reader: _Reader, raw: dict, role_keys: set[str]) -> Step | None:
             )
         )
 
+    links = tuple(_as_list(raw.get("links")))
+    for link in links:
+        if link not in LINK_TARGETS:
+            reader.problem(
+                where,
+                line,
+                f"unknown link {link!r}; use {', '.join(sorted(LINK_TARGETS))}",
+            )
+
     return Step(
+        links=links,
         id=step_id,
         phase=phase,
         title=title,

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from medir.incidents import services
 from medir.incidents.models import EntrySource, Incident
+from medir.playbook.schema import get_playbook
 from medir.replay.scenario import Scenario, ScenarioEvent
 
 logger = logging.getLogger(__name__)
@@ -24,8 +25,35 @@ class ReplayError(Exception):
         super().__init__(f"event {event.number} ({event.action}): {message}")
 
 
+def _shift_records(step_id: str, records: dict, offset: dt.timedelta) -> dict:
+    """Move the dates a step records by the same offset as the scenario, so
+    a moved replay does not say the damage was found years earlier."""
+    if not offset or not records:
+        return records
+    fields = {field.key: field for field in get_playbook().step(step_id).records}
+    shifted = dict(records)
+    for key, value in records.items():
+        field = fields.get(key)
+        if field is None or field.type not in {"datetime", "date"}:
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        moment += offset
+        shifted[key] = (
+            moment.date().isoformat() if field.type == "date" else moment.isoformat()
+        )
+    return shifted
+
+
 def _apply(
-    incident: Incident | None, event: ScenarioEvent, *, actor, scenario: Scenario
+    incident: Incident | None,
+    event: ScenarioEvent,
+    *,
+    actor,
+    scenario: Scenario,
+    offset: dt.timedelta,
 ):
     f = event.fields
     common = {
@@ -42,6 +70,7 @@ def _apply(
             description=f.get("description", ""),
             incident=incident,
             title=scenario.title if incident is None else "",
+            actor_role=event.role,
             scenario=scenario.key,
             **common,
         )
@@ -74,7 +103,7 @@ def _apply(
             incident,
             step_id=f["step"],
             checklist=f.get("checklist"),
-            records=f.get("records"),
+            records=_shift_records(f["step"], f.get("records") or {}, offset),
             note=f.get("note", ""),
             reason=f.get("reason", ""),
             **role,
@@ -98,13 +127,18 @@ def replay_scenario(
 ) -> Incident:
     """Play every event into one new incident; all or nothing."""
     incident: Incident | None = None
+    offset = start - scenario.events[0].at if start else dt.timedelta(0)
     with transaction.atomic():
         for event in scenario.shifted(start):
             try:
-                incident = _apply(incident, event, actor=actor, scenario=scenario)
+                incident = _apply(
+                    incident, event, actor=actor, scenario=scenario, offset=offset
+                )
             except services.IncidentError as error:
                 raise ReplayError(event, str(error)) from None
     assert incident is not None
+    # The services work on their own locked copies; read the final state.
+    incident.refresh_from_db()
     logger.info(
         "Scenario replayed scenario=%s incident_id=%s events=%s",
         scenario.key,

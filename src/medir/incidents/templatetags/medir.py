@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from medir.playbook.explain import explain_status
 from medir.playbook.schema import get_playbook
 
 register = template.Library()
@@ -77,6 +78,11 @@ def role_title(key: str) -> str:
                 else role.title
             )
     return key
+
+
+@register.simple_tag
+def explain(status) -> str:
+    return explain_status(status, get_playbook())
 
 
 @register.filter

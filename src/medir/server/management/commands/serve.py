@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand
 from waitress import serve
 
 from medir.playbook.schema import get_playbook
-from medir.wsgi import application
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +29,10 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+
+        # WhiteNoise indexes the static folder when the application is
+        # built, so build it only after collectstatic has filled it.
+        from medir.wsgi import application
 
         host, port = settings.LISTEN_HOST, settings.LISTEN_PORT
         self.stdout.write(
