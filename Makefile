@@ -24,18 +24,23 @@ run: $(VENV)/.run-installed
 	MEDIR_DATA_DIR=$(DATA) $(BIN)/medir serve
 
 test: $(VENV)/.test-installed
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
 	rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
 	MEDIR_DATA_DIR=$(TEST_DATA) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
 
 format: $(VENV)/.test-installed
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# Load benchmark of the report and incident pages against `medir serve`;
+# prints a Markdown table and appends it to build/benchmarks.md.
+bench: $(VENV)/.run-installed
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 # Rebuild the translation catalogues (needs GNU gettext).
 messages: $(VENV)/.run-installed

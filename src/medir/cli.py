@@ -15,6 +15,7 @@ MEDIR_COMMANDS = {
     "playbook",
     "replay",
     "audit",
+    "deadlines",
 }
 
 USAGE = """usage: medir COMMAND [options]
@@ -26,6 +27,7 @@ USAGE = """usage: medir COMMAND [options]
   playbook validate FILE check a playbook file
   replay FILE            replay a scenario into a new incident
   audit verify           recompute the audit chain
+  deadlines --aware DATE report deadlines from an awareness date (覚知日)
   manage ...             any Django management command (migrate, createsuperuser …)
 
 Run `medir COMMAND --help` for a command's options.

@@ -9,6 +9,8 @@ MEDIR_PUBLIC_URL    the URL people reach MedIR at (printed in QR codes)
 MEDIR_PLAYBOOK      a hospital's own playbook file instead of the built-in one
 MEDIR_DEBUG         1 to turn on Django's debug pages (never in production)
 MEDIR_SECRET_KEY    overrides the key generated into the data folder
+MEDIR_REPORT_RATE   limits on the public report page per address; 60/m,600/h
+MEDIR_TRUSTED_PROXY 1 to take the client address from X-Forwarded-For
 """
 
 import os
@@ -21,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from medir.lib.env import read_bool, read_listen_address, read_path, read_url
+from medir.reporting.rates import read_rates
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -79,6 +82,10 @@ INSTALLED_APPS = [
     "medir.playbook",
     "medir.incidents",
     "medir.replay",
+    "medir.reporting",
+    "medir.api",
+    "medir.deadlines",
+    "medir.authority",
     "medir.server",
 ]
 
@@ -151,6 +158,19 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# The database is the one store every server process shares, so rate
+# limits kept in this cache hold across processes without another server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "medir_cache",
+    }
+}
+# Report-page POSTs allowed per client address (see reporting/limits.py
+# for why so many), and whether X-Forwarded-For from a proxy is trusted.
+MEDIR_REPORT_RATE = read_rates("MEDIR_REPORT_RATE", "60/m,600/h")
+MEDIR_TRUSTED_PROXY = read_bool("MEDIR_TRUSTED_PROXY", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,5 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("incidents/", include("medir.incidents.urls")),
+    path("report/", include("medir.reporting.urls")),
+    path("api/", include("medir.api.urls")),
     path("admin/", admin.site.urls),
 ]

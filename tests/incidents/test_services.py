@@ -343,6 +343,16 @@ def test_a_recorded_time_without_offset_is_read_as_japan_time(nurse, manager):
     assert found == "2022-10-31T08:30:00+09:00"
 
 
+def test_messages_are_in_japanese_by_default(nurse, manager):
+    incident = confirmed_attack(nurse, manager)
+
+    with translation.override("ja"), pytest.raises(services.IncidentError) as caught:
+        services.complete_step(incident, step_id="2-13", actor=manager)
+
+    assert "理由" in str(caught.value)
+    assert "2-13" in str(caught.value)
+
+
 def test_the_out_of_order_message_says_what_the_step_waits_for(nurse, manager):
     incident = confirmed_attack(nurse, manager)
 
@@ -351,3 +361,12 @@ def test_the_out_of_order_message_says_what_the_step_waits_for(nurse, manager):
 
     assert "Waiting for step 2-12" in str(caught.value)
     assert "(2-12)" in str(caught.value)
+
+
+def test_a_name_longer_than_the_column_is_refused_before_the_database(nurse):
+    with pytest.raises(services.IncidentError, match="at most 100"):
+        services.file_report(actor=nurse, reporter_name="長" * 101, signs=["other"])
+    with pytest.raises(services.IncidentError, match="at most 40"):
+        services.file_report(
+            actor=nurse, reporter_name="A", signs=["other"], callback_number="0" * 41
+        )

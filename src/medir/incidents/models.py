@@ -46,6 +46,11 @@ class Incident(models.Model):
     scenario = models.CharField(_("scenario"), max_length=100, blank=True)
     # When the first report says the trouble was noticed (event time).
     reported_at = models.DateTimeField(_("reported at"))
+    # 覚知日時: when any part of the hospital first knew; starts the PPC
+    # clocks. Defaults to the first report, corrected with a reason.
+    aware_at = models.DateTimeField(
+        _("awareness time (覚知日時)"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -231,6 +236,12 @@ class EventKind(models.TextChoices):
     DECISION_REVISED = "decision_revised", _("Decision revised")
     NOTE = "note", _("Note")
     CLOSED = "closed", _("Closed")
+    NOTICE_PUBLISHED = "notice_published", _("Stop-use notice published")
+    NOTICE_LIFTED = "notice_lifted", _("Stop-use notice lifted")
+    SHARED = "shared", _("Shared with an outside organisation")
+    UNSHARED = "unshared", _("Sharing ended")
+    AWARENESS_SET = "awareness_set", _("Awareness time corrected")
+    FACTS_RECORDED = "facts_recorded", _("Personal-data facts recorded")
 
 
 class TimelineEvent(models.Model):
@@ -274,3 +285,81 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind} {self.step_id}"
+
+
+class StopUseNotice(models.Model):
+    """Which systems staff must stop using (2-7/2-9), shown on the report
+    page and every dashboard until lifted."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="notices"
+    )
+    systems = models.ManyToManyField(
+        System, verbose_name=_("systems"), blank=True, related_name="+"
+    )
+    message = models.TextField(_("what must not be used"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("why lifted"), blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("stop-use notice")
+        verbose_name_plural = _("stop-use notices")
+
+    def __str__(self) -> str:
+        return f"notice #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class IncidentShare(models.Model):
+    """An incident made visible to an outside organisation's people.
+
+    They see the outside parties' lane, the steps vendors assist with, and
+    the extra steps listed here; never decisions or reports' contact data.
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="shares"
+    )
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        verbose_name=_("outside organisation"),
+        on_delete=models.PROTECT,
+        related_name="incident_shares",
+    )
+    extra_steps = models.JSONField(_("extra steps"), default=list, blank=True)
+    shared_at = models.DateTimeField(_("shared at"))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["shared_at", "id"]
+        verbose_name = _("incident share")
+        verbose_name_plural = _("incident shares")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.organisation_id}"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from medir.authority.selectors import get_ppc_assessment
 from medir.incidents.models import Decision, Incident, StepState
 from medir.playbook.engine import DecisionValue, Recorded, StepStatus, evaluate
 from medir.playbook.schema import Playbook, get_playbook
@@ -25,6 +26,17 @@ def decision_values(incident: Incident, playbook: Playbook) -> dict[str, Decisio
     return values
 
 
+def _ppc_report_mandatory(incident: Incident) -> bool | None:
+    """Whether the personal-data facts make a PPC report mandatory.
+
+    Until someone records the facts, nothing beyond management's choice at
+    2-12 proposes step 4-3; once recorded, an open answer keeps 4-3 waiting
+    so that the question is settled before the incident closes.
+    """
+    assessment = get_ppc_assessment(incident)
+    return False if assessment is None else assessment.mandatory
+
+
 def _choice_fact(value) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
@@ -40,10 +52,7 @@ def incident_facts(incident: Incident) -> dict[str, bool | None]:
     return {
         "infection_signs": infection_signs,
         "personal_data_affected": personal_data,
-        # TODO(#5): derive from the personal-data facts and APPI rule 7;
-        # remove when the PPC rules module decides it. Until then only
-        # management's 2-12 tracks propose step 4-3.
-        "ppc_report_mandatory": False,
+        "ppc_report_mandatory": _ppc_report_mandatory(incident),
     }
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medir.audit.services import append_audit_record, snapshot
@@ -22,15 +23,17 @@ from medir.incidents.models import (
     EntrySource,
     EventKind,
     Incident,
+    IncidentShare,
     IncidentState,
     IncidentStep,
     InfectionSign,
     Report,
     StepState,
+    StopUseNotice,
     TimelineEvent,
 )
 from medir.incidents.selectors import current_decisions, get_incident_picture
-from medir.organisation.models import Department
+from medir.organisation.models import Department, Organisation
 from medir.playbook.engine import FINISHED, Status
 from medir.playbook.explain import explain_status
 from medir.playbook.schema import Playbook, get_playbook
@@ -61,14 +64,16 @@ def _event_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
     return happened_at
 
 
-def _clean_text(value: str, *, field: str, required: bool = False) -> str:
+def _clean_text(
+    value: str, *, field: str, required: bool = False, max_length: int = MAX_TEXT
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise IncidentError(_("Please give %(field)s.") % {"field": field})
-    if len(value) > MAX_TEXT:
+    if len(value) > max_length:
         raise IncidentError(
             _("%(field)s is too long (at most %(max)s characters).")
-            % {"field": field, "max": MAX_TEXT}
+            % {"field": field, "max": max_length}
         )
     return value
 
@@ -162,7 +167,9 @@ def file_report(
     """Store an anomaly report (1-1/1-3), opening a reported incident unless
     it is attached to an existing one."""
     happened_at = _event_time(happened_at, source)
-    reporter_name = _clean_text(reporter_name, field=_("your name"), required=True)
+    reporter_name = _clean_text(
+        reporter_name, field=_("your name"), required=True, max_length=100
+    )
     description = _clean_text(description, field=_("the description"))
     unknown = [sign for sign in signs if sign not in InfectionSign.values]
     if unknown:
@@ -177,13 +184,16 @@ def file_report(
         if incident is None:
             incident = Incident.objects.create(
                 number=f"new-{timezone.now().timestamp()}",
-                title=title or _("Anomaly report"),
+                title=_clean_text(title, field=_("the title"), max_length=200)
+                or _("Anomaly report"),
                 reported_at=happened_at,
+                aware_at=happened_at,
                 is_replay=source == EntrySource.REPLAY,
                 scenario=scenario,
                 playbook_digest=playbook.digest,
             )
-            incident.number = f"{happened_at.astimezone(dt.UTC).year}-{incident.pk:04d}"
+            # Numbered by the year in Japan, as staff would write it.
+            incident.number = f"{happened_at.astimezone(JAPAN).year}-{incident.pk:04d}"
             incident.save(update_fields=["number"])
             _instantiate_steps(incident, playbook)
         else:
@@ -194,9 +204,11 @@ def file_report(
             incident=incident,
             reporter_name=reporter_name,
             department=department,
-            department_text=_clean_text(department_text, field=_("the department")),
+            department_text=_clean_text(
+                department_text, field=_("the department"), max_length=100
+            ),
             callback_number=_clean_text(
-                callback_number, field=_("the call-back number")
+                callback_number, field=_("the call-back number"), max_length=40
             ),
             signs=sorted(set(signs)),
             seen_since=seen_since,
@@ -353,7 +365,7 @@ def confirm_incident(
         )
         incident.state = IncidentState.OPEN
         if title:
-            incident.title = _clean_text(title, field=_("the title"))
+            incident.title = _clean_text(title, field=_("the title"), max_length=200)
         incident.save(update_fields=["state", "title"])
         event = _write_event(
             incident,
@@ -412,6 +424,9 @@ def dismiss_incident(
         incident.state = IncidentState.DISMISSED
         incident.closed_at = happened_at
         incident.save(update_fields=["state", "closed_at"])
+        _lift_remaining_notices(
+            incident, actor=actor, happened_at=happened_at, source=source
+        )
         event = _write_event(
             incident,
             kind=EventKind.DISMISSED,
@@ -451,7 +466,10 @@ def merge_incident(
     reason = _clean_text(reason, field=_("the reason"), required=True)
     playbook = get_playbook()
     with transaction.atomic():
-        incident, into = _lock(incident), _lock(into)
+        # Lock in id order so two opposite merges cannot deadlock.
+        first, second = sorted([incident, into], key=lambda i: i.pk)
+        locked = {first.pk: _lock(first), second.pk: _lock(second)}
+        incident, into = locked[incident.pk], locked[into.pk]
         if incident.pk == into.pk:
             raise IncidentError(_("An incident cannot be merged into itself."))
         if incident.state != IncidentState.REPORTED:
@@ -480,6 +498,9 @@ def merge_incident(
         moved_events = list(incident.events.values_list("id", flat=True))
         incident.reports.update(incident=into)
         incident.events.update(incident=into)
+        # A notice published on the duplicate still holds for the incident
+        # it now belongs to.
+        incident.notices.filter(lifted_at=None).update(incident=into)
         incident.state = IncidentState.MERGED
         incident.merged_into = into
         incident.closed_at = happened_at
@@ -528,6 +549,36 @@ def merge_incident(
     return incident
 
 
+def _lift_remaining_notices(
+    incident: Incident, *, actor, happened_at: dt.datetime, source: str
+) -> None:
+    """An incident that ends takes its stop-use notices down with it, so no
+    banner keeps telling staff to avoid a system that is back."""
+    for notice in incident.notices.select_for_update().filter(lifted_at=None):
+        before = snapshot(notice)
+        notice.lifted_at = happened_at
+        notice.lifted_by = actor if getattr(actor, "is_authenticated", False) else None
+        notice.lift_reason = _("Lifted because the incident ended.")
+        notice.save()
+        event = _write_event(
+            incident,
+            kind=EventKind.NOTICE_LIFTED,
+            actor=actor,
+            happened_at=happened_at,
+            source=source,
+            text=notice.lift_reason,
+            data={"notice_id": notice.pk},
+        )
+        _audit(
+            actor,
+            "notice.lifted",
+            notice,
+            before=before,
+            after=snapshot(notice),
+            event=event,
+        )
+
+
 def close_incident(
     incident: Incident,
     *,
@@ -561,6 +612,9 @@ def close_incident(
         incident.state = IncidentState.CLOSED
         incident.closed_at = happened_at
         incident.save(update_fields=["state", "closed_at"])
+        _lift_remaining_notices(
+            incident, actor=actor, happened_at=happened_at, source=source
+        )
         event = _write_event(
             incident,
             kind=EventKind.CLOSED,
@@ -641,21 +695,23 @@ def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
         field = fields.get(key)
         if field is None:
             raise IncidentError(_("Unknown record field: %(key)s") % {"key": key})
+        # Messages name the field as the person sees it on the page.
+        label = field.label.get(get_language() or "ja")
         if field.type == "choice" and value not in {c.key for c in field.choices}:
             raise IncidentError(
                 _("%(value)s is not a choice for %(key)s.")
-                % {"value": value, "key": key}
+                % {"value": value, "key": label}
             )
         if field.type == "boolean" and not isinstance(value, bool):
-            raise IncidentError(_("%(key)s must be yes or no.") % {"key": key})
+            raise IncidentError(_("%(key)s must be yes or no.") % {"key": label})
         if field.type == "number" and (
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
-            raise IncidentError(_("%(key)s must be a number.") % {"key": key})
+            raise IncidentError(_("%(key)s must be a number.") % {"key": label})
         if field.type in {"datetime", "date"}:
-            value = _clean_moment(value, field_type=field.type, key=key)
+            value = _clean_moment(value, field_type=field.type, key=label)
         elif isinstance(value, str):
-            value = _clean_text(value, field=field.label.get("en"))
+            value = _clean_text(value, field=label)
         cleaned[key] = value
     return cleaned
 
@@ -858,6 +914,8 @@ def add_note(
     if step_id and step_id not in playbook.step_index:
         raise IncidentError(_("Unknown step: %(step)s") % {"step": step_id})
     roles = playbook.step(step_id).roles if step_id else ()
+    # Notes stay possible after an incident ends: a correction or a late
+    # finding is recorded as a new entry, never by editing the old one.
     with transaction.atomic():
         incident = _lock(incident)
         event = _write_event(
@@ -922,3 +980,189 @@ def record_decision(
         "Decision recorded incident_id=%s decision=%s", incident.pk, decision_id
     )
     return decision
+
+
+# --- Stop-use notices and sharing -----------------------------------------
+
+
+def publish_stop_use_notice(
+    incident: Incident,
+    *,
+    actor,
+    message: str,
+    systems=(),
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+) -> StopUseNotice:
+    """Tell every member of staff which systems not to use (2-7/2-9)."""
+    happened_at = _event_time(happened_at, source)
+    message = _clean_text(message, field=_("the notice"), required=True)
+    systems = list(systems)
+    with transaction.atomic():
+        incident = _lock(incident)
+        _require_active(incident)
+        notice = StopUseNotice.objects.create(
+            incident=incident,
+            message=message,
+            published_at=happened_at,
+            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        notice.systems.set(systems)
+        system_ids = sorted(system.pk for system in systems)
+        event = _write_event(
+            incident,
+            kind=EventKind.NOTICE_PUBLISHED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=source,
+            step_id="2-7",
+            text=message,
+            data={"notice_id": notice.pk, "systems": system_ids},
+        )
+        _audit(
+            actor,
+            "notice.published",
+            notice,
+            after={**snapshot(notice), "systems": system_ids},
+            event=event,
+        )
+    logger.info(
+        "Stop-use notice published incident_id=%s notice_id=%s", incident.pk, notice.pk
+    )
+    return notice
+
+
+def lift_stop_use_notice(
+    notice: StopUseNotice,
+    *,
+    actor,
+    reason: str,
+    actor_role: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+) -> StopUseNotice:
+    happened_at = _event_time(happened_at, source)
+    reason = _clean_text(reason, field=_("the reason"), required=True)
+    with transaction.atomic():
+        notice = StopUseNotice.objects.select_for_update().get(pk=notice.pk)
+        if not notice.is_active:
+            raise IncidentError(_("This notice has already been lifted."))
+        before = snapshot(notice)
+        notice.lifted_at = happened_at
+        notice.lifted_by = actor if getattr(actor, "is_authenticated", False) else None
+        notice.lift_reason = reason
+        notice.save()
+        event = _write_event(
+            notice.incident,
+            kind=EventKind.NOTICE_LIFTED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=source,
+            step_id="3-4",
+            text=reason,
+            data={"notice_id": notice.pk},
+        )
+        _audit(
+            actor,
+            "notice.lifted",
+            notice,
+            before=before,
+            after=snapshot(notice),
+            event=event,
+        )
+    logger.info("Stop-use notice lifted notice_id=%s", notice.pk)
+    return notice
+
+
+def share_incident(
+    incident: Incident,
+    *,
+    actor,
+    organisation: Organisation,
+    extra_steps: list[str] | None = None,
+    actor_role: str = "",
+) -> IncidentShare:
+    """Let an outside organisation's people see their part of an incident;
+    sharing again with the same organisation updates the extra steps."""
+    extra = sorted(set(extra_steps or []))
+    playbook = get_playbook()
+    unknown = [step_id for step_id in extra if step_id not in playbook.step_index]
+    if unknown:
+        raise IncidentError(_("Unknown step: %(step)s") % {"step": unknown[0]})
+    happened_at = timezone.now()
+    with transaction.atomic():
+        incident = _lock(incident)
+        _require_active(incident)
+        share = incident.shares.filter(
+            organisation=organisation, revoked_at=None
+        ).first()
+        before = snapshot(share) if share else None
+        if share is None:
+            share = IncidentShare(
+                incident=incident,
+                organisation=organisation,
+                shared_at=happened_at,
+                shared_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        elif share.extra_steps == extra:
+            raise IncidentError(_("The incident is already shared that way."))
+        share.extra_steps = extra
+        share.save()
+        event = _write_event(
+            incident,
+            kind=EventKind.SHARED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=EntrySource.LIVE,
+            data={"organisation": organisation.name, "extra_steps": extra},
+        )
+        _audit(
+            actor,
+            "incident.shared",
+            share,
+            before=before,
+            after=snapshot(share),
+            event=event,
+        )
+    logger.info(
+        "Incident shared incident_id=%s organisation_id=%s",
+        incident.pk,
+        organisation.pk,
+    )
+    return share
+
+
+def unshare_incident(
+    share: IncidentShare, *, actor, actor_role: str = ""
+) -> IncidentShare:
+    happened_at = timezone.now()
+    with transaction.atomic():
+        share = IncidentShare.objects.select_for_update().get(pk=share.pk)
+        if share.revoked_at is not None:
+            raise IncidentError(_("This sharing has already ended."))
+        before = snapshot(share)
+        share.revoked_at = happened_at
+        share.save(update_fields=["revoked_at"])
+        event = _write_event(
+            share.incident,
+            kind=EventKind.UNSHARED,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, ("security_manager",)),
+            happened_at=happened_at,
+            source=EntrySource.LIVE,
+            data={"organisation": share.organisation.name},
+        )
+        _audit(
+            actor,
+            "incident.unshared",
+            share,
+            before=before,
+            after=snapshot(share),
+            event=event,
+        )
+    logger.info("Incident sharing ended share_id=%s", share.pk)
+    return share

@@ -819,13 +819,14 @@ def render_flowchart_svg(
     statuses: dict[str, StepStatus] | None = None,
     *,
     language: str = "ja",
-    step_url: Callable[[str], str] | None = None,
+    step_url: Callable[[str], str | None] | None = None,
 ) -> str:
     """Draw the playbook's flowchart as a standalone SVG document.
 
     ``statuses`` colours each step by the engine's verdict; without it the
     chart is blank, for the printed kit. With ``step_url`` every box links
-    to the page that ``step_url(step_id)`` names. The same arguments always
+    to the page that ``step_url(step_id)`` names, unless it returns None
+    (a step the reader may not open). The same arguments always
     give the same string.
     """
     layout = layout_flowchart(playbook, language)
@@ -851,8 +852,9 @@ def render_flowchart_svg(
             _status_of(step.id, statuses),
             language,
         )
-        if step_url is not None:
-            box = f'<a href="{_q(step_url(step.id))}">{box}</a>'
+        url = step_url(step.id) if step_url is not None else None
+        if url is not None:
+            box = f'<a href="{_q(url)}">{box}</a>'
         parts.append(box)
     parts.append("</g>")
     parts.extend(_draw_legend(layout, statuses is not None, language))

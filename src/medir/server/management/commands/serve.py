@@ -28,6 +28,7 @@ class Command(BaseCommand):
         get_playbook()
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
 
         # WhiteNoise indexes the static folder when the application is

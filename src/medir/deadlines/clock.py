@@ -1,0 +1,129 @@
+"""Due dates of the reports that follow a breach, from data in rules.yaml.
+
+The law gives some deadlines in days from the day the hospital became
+aware (覚知日) and others as "promptly". Dated rules give a due date; the
+others are shown as due promptly, with no date to miss quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jpholiday
+import yaml
+
+RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+
+
+@dataclass(frozen=True)
+class Counting:
+    awareness_is_day_one: bool
+    roll_forward: bool
+    closure_from: tuple[int, int]
+    closure_to: tuple[int, int]
+    confirmed: bool
+    basis: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    title_ja: str
+    title_en: str
+    basis: str
+    statutory: bool
+    effective_from: dt.date
+    days: int | None = None
+    days_if_wrongful_purpose: int | None = None
+    promptly: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    rule: Rule
+    due: dt.date | None  # None: "promptly", no fixed date
+    day_count: int | None
+    rolled_from: dt.date | None  # the closed day it was moved from
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+@cache
+def load_rules(path: Path = RULES_FILE) -> tuple[Counting, tuple[Rule, ...]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    counting_raw = raw["counting"]
+    closure = counting_raw["year_end_closure"]
+    counting = Counting(
+        awareness_is_day_one=bool(counting_raw["awareness_is_day_one"]),
+        roll_forward=bool(counting_raw["roll_forward_past_closed_days"]),
+        closure_from=_month_day(closure["from"]),
+        closure_to=_month_day(closure["to"]),
+        confirmed=bool(counting_raw["confirmed"]),
+        basis=str(counting_raw["basis"]),
+    )
+    rules = tuple(
+        Rule(
+            key=item["key"],
+            title_ja=item["title"]["ja"],
+            title_en=item["title"]["en"],
+            basis=item["basis"],
+            statutory=bool(item["statutory"]),
+            effective_from=item["effective_from"],
+            days=item.get("days"),
+            days_if_wrongful_purpose=item.get("days_if_wrongful_purpose"),
+            promptly=bool(item.get("promptly", False)),
+        )
+        for item in raw["rules"]
+    )
+    return counting, rules
+
+
+def is_closed_day(day: dt.date, counting: Counting) -> bool:
+    """Weekends, national holidays and the year-end closure."""
+    if day.weekday() >= 5 or jpholiday.is_holiday(day):
+        return True
+    month_day = (day.month, day.day)
+    return month_day >= counting.closure_from or month_day <= counting.closure_to
+
+
+def count_days(
+    aware: dt.date, days: int, counting: Counting
+) -> tuple[dt.date, dt.date | None]:
+    """The date ``days`` days from awareness, moved past closed days.
+
+    Returns the due date and, if it was moved, the closed day it fell on.
+    """
+    offset = days - 1 if counting.awareness_is_day_one else days
+    due = aware + dt.timedelta(days=offset)
+    if not counting.roll_forward or not is_closed_day(due, counting):
+        return due, None
+    nominal = due
+    while is_closed_day(due, counting):
+        due += dt.timedelta(days=1)
+    return due, nominal
+
+
+def compute_deadlines(
+    aware: dt.date, *, wrongful_purpose: bool = False
+) -> dict[str, Deadline]:
+    """Every rule in force on the awareness date, with its due date."""
+    counting, rules = load_rules()
+    result: dict[str, Deadline] = {}
+    for rule in rules:
+        if rule.effective_from > aware:
+            continue
+        days = rule.days
+        if wrongful_purpose and rule.days_if_wrongful_purpose:
+            days = rule.days_if_wrongful_purpose
+        if days is None:
+            result[rule.key] = Deadline(rule, None, None, None)
+            continue
+        due, rolled_from = count_days(aware, days, counting)
+        result[rule.key] = Deadline(rule, due, days, rolled_from)
+    return result
