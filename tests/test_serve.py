@@ -66,3 +66,23 @@ def test_serve_answers_unknown_hosts_with_bad_request(server):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request)
     assert caught.value.code == 400
+
+
+def test_serve_on_a_busy_port_says_so_and_fails(server, tmp_path):
+    port = server.rsplit(":", 1)[1]
+
+    result = subprocess.run(
+        [sys.executable, "-m", "medir", "serve"],
+        env={
+            **os.environ,
+            "MEDIR_DATA_DIR": str(tmp_path / "second"),
+            "MEDIR_LISTEN": f"127.0.0.1:{port}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

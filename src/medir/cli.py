@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
     command, rest = argv[0], argv[1:]
+    # The server logs every state change for its operators; a one-off
+    # command prints its own result and only needs to hear of problems.
+    if command != "serve":
+        os.environ.setdefault("MEDIR_LOG_LEVEL", "WARNING")
     if command == "manage":
         django_argv = ["medir manage", *rest]
     elif command in MEDIR_COMMANDS:

@@ -11,6 +11,19 @@ MEDIR_DEBUG         1 to turn on Django's debug pages (never in production)
 MEDIR_SECRET_KEY    overrides the key generated into the data folder
 MEDIR_REPORT_RATE   limits on the public report page per address; 60/m,600/h
 MEDIR_TRUSTED_PROXY 1 to take the client address from X-Forwarded-For
+MEDIR_LOG_LEVEL     INFO for the server; commands other than serve log
+                    WARNING unless this is set
+MEDIR_SMTP_HOST     mail server for deadline reminders; unset: reminders
+                    are shown on screen only
+MEDIR_SMTP_PORT     its port; 587
+MEDIR_SMTP_USER     user name for the mail server, if it asks for one
+MEDIR_SMTP_PASSWORD its password
+MEDIR_SMTP_TLS      1 to encrypt (STARTTLS; TLS from the start on port 465),
+                    0 for a plain relay; 1
+MEDIR_MAIL_FROM     sender address of reminders; required with a mail server
+MEDIR_REMINDER_DAYS days before a due date that count as "due soon"; 1
+MEDIR_REMINDER_INTERVAL seconds between runs of the reminder job in
+                    `medir serve`; 900
 """
 
 import os
@@ -19,10 +32,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from medir.lib.env import read_bool, read_listen_address, read_path, read_url
+from medir.lib.env import (
+    read_bool,
+    read_int,
+    read_listen_address,
+    read_path,
+    read_url,
+)
 from medir.reporting.rates import read_rates
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -173,6 +193,45 @@ MEDIR_REPORT_RATE = read_rates("MEDIR_REPORT_RATE", "60/m,600/h")
 MEDIR_TRUSTED_PROXY = read_bool("MEDIR_TRUSTED_PROXY", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Deadline reminders by e-mail (deadlines/reminders.py), sent through
+# Django's mail API. Without a mail server the reminders stay on screen.
+EMAIL_HOST = os.environ.get("MEDIR_SMTP_HOST", "").strip()
+if any(char in EMAIL_HOST for char in " /:"):
+    raise ImproperlyConfigured(
+        f"MEDIR_SMTP_HOST={EMAIL_HOST!r} is not a host name; give the port "
+        "in MEDIR_SMTP_PORT."
+    )
+MEDIR_MAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = read_int("MEDIR_SMTP_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = os.environ.get("MEDIR_SMTP_USER", "").strip()
+EMAIL_HOST_PASSWORD = os.environ.get("MEDIR_SMTP_PASSWORD", "")
+# Port 465 speaks TLS from the first byte; other ports upgrade with STARTTLS.
+_SMTP_TLS = read_bool("MEDIR_SMTP_TLS", True)
+EMAIL_USE_SSL = _SMTP_TLS and EMAIL_PORT == 465
+EMAIL_USE_TLS = _SMTP_TLS and EMAIL_PORT != 465
+# The job holds the database's write lock while it sends (so that a
+# reminder is recorded only when it went out): keep a dead server short.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("MEDIR_MAIL_FROM", "").strip()
+if MEDIR_MAIL_ENABLED and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "MEDIR_SMTP_HOST is set but MEDIR_MAIL_FROM is not: give the sender "
+        "address of reminders, e.g. medir@hospital.example.jp."
+    )
+if DEFAULT_FROM_EMAIL:
+    try:
+        validate_email(DEFAULT_FROM_EMAIL)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"MEDIR_MAIL_FROM={DEFAULT_FROM_EMAIL!r} is not an e-mail address."
+        ) from None
+else:
+    DEFAULT_FROM_EMAIL = "medir@localhost"
+MEDIR_REMINDER_DAYS = read_int("MEDIR_REMINDER_DAYS", 1, minimum=0, maximum=30)
+MEDIR_REMINDER_INTERVAL = read_int(
+    "MEDIR_REMINDER_INTERVAL", 900, minimum=5, maximum=86400
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -213,6 +272,12 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+LOG_LEVEL = os.environ.get("MEDIR_LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(
+        f"MEDIR_LOG_LEVEL={LOG_LEVEL!r}: use DEBUG, INFO, WARNING or ERROR."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -221,5 +286,5 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"medir": {"level": "INFO", "propagate": True}},
+    "loggers": {"medir": {"level": LOG_LEVEL, "propagate": True}},
 }

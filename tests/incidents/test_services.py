@@ -370,3 +370,95 @@ def test_a_name_longer_than_the_column_is_refused_before_the_database(nurse):
         services.file_report(
             actor=nurse, reporter_name="A", signs=["other"], callback_number="0" * 41
         )
+
+
+def test_incidents_are_numbered_per_year_in_japan_time(nurse):
+    new_year_jst = dt.datetime(2025, 12, 31, 15, 30, tzinfo=dt.UTC)  # 00:30 JST
+
+    paper = {"source": EntrySource.TRANSCRIBED}
+    first = report_ransom_note(
+        nurse, happened_at=new_year_jst - dt.timedelta(days=1), **paper
+    )
+    second = report_ransom_note(nurse, happened_at=new_year_jst, **paper)
+    third = report_ransom_note(nurse, happened_at=new_year_jst, **paper)
+
+    assert first.number.startswith("2025-")
+    assert (second.number, third.number) == ("2026-0001", "2026-0002")
+
+
+def test_the_default_title_is_japanese_whatever_the_reporters_language(nurse):
+    incident = services.file_report(actor=nurse, reporter_name="A", signs=["other"])
+
+    assert incident.incident.title == "異常の報告"
+
+
+def test_a_live_entry_cannot_be_back_dated(nurse, manager):
+    incident = confirmed_attack(nurse, manager)
+    last_year = timezone.now() - dt.timedelta(days=365)
+
+    with pytest.raises(services.IncidentError, match="transcribed from paper"):
+        services.add_note(incident, actor=manager, text="x", happened_at=last_year)
+
+
+@pytest.mark.parametrize("year", [1, 1989, 9999])
+def test_a_year_no_record_can_have_is_refused(nurse, manager, year):
+    incident = confirmed_attack(nurse, manager)
+    moment = dt.datetime(year, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+    with pytest.raises(services.IncidentError, match="cannot be right"):
+        services.add_note(
+            incident,
+            actor=manager,
+            text="x",
+            happened_at=moment,
+            source=EntrySource.TRANSCRIBED,
+        )
+    with pytest.raises(services.IncidentError, match="cannot be right"):
+        services.complete_step(
+            incident,
+            step_id="2-6",
+            actor=manager,
+            records={"network_cut_at": f"{year:04d}-01-01T00:00"},
+        )
+
+
+@pytest.mark.parametrize("value", [[], {"a": 1}, 3], ids=["list", "object", "number"])
+def test_a_choice_record_must_be_one_of_its_keys(nurse, manager, value):
+    incident = report_ransom_note(nurse)
+
+    with pytest.raises(services.IncidentError, match="not a choice"):
+        services.complete_step(
+            incident,
+            step_id="2-1",
+            actor=manager,
+            reason="x",
+            records={"suspected_cause": value},
+        )
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "12"])
+def test_a_number_record_must_be_a_finite_number(nurse, manager, value):
+    incident = confirmed_attack(nurse, manager)
+    number_field = next(
+        (step.id, field.key)
+        for step in get_incident_picture(incident).playbook.steps
+        for field in step.records
+        if field.type == "number"
+    )
+
+    with pytest.raises(services.IncidentError, match="must be a number"):
+        services.complete_step(
+            incident,
+            step_id=number_field[0],
+            actor=manager,
+            reason="x",
+            records={number_field[1]: value},
+        )
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\x00b"], ids=["surrogate", "nul"])
+def test_text_that_is_not_text_is_refused(nurse, text):
+    with pytest.raises(services.IncidentError, match="not text"):
+        services.file_report(
+            actor=nurse, reporter_name="A", signs=["other"], description=text
+        )

@@ -64,3 +64,32 @@ def test_a_nurse_cannot_open_the_admin(client_for, nurse):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_setting_a_password_in_the_admin_is_audited(client_for, admin, director):
+    response = client_for(admin).post(
+        f"/admin/auth/user/{director.pk}/password/",
+        {"password1": "Taken-over-12345", "password2": "Taken-over-12345"},
+    )
+
+    assert response.status_code == 302
+    record = AuditRecord.objects.get(action="account.password_set")
+    assert record.actor == admin
+    assert record.object_id == str(director.pk)
+    assert "Taken-over" not in str(record.after)
+
+
+def test_changing_an_account_in_the_admin_is_audited(client_for, admin, nurse):
+    client_for(admin).post(
+        f"/admin/auth/user/{nurse.pk}/change/",
+        {
+            "username": "nurse",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+
+    record = AuditRecord.objects.filter(action="organisation.changed").last()
+    assert record.object_type == "auth.user"
+    assert "password" not in record.after

@@ -185,3 +185,17 @@ def test_a_moved_replay_moves_the_dates_recorded_in_steps_too(db):
 
     records = Incident.objects.get().steps.get(step_id="2-10").records
     assert records["found_at"].startswith("2026-11-20T08:30")
+
+
+def test_the_readme_scenario_example_replays_as_written(db, tmp_path, capsys):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\nscenario: readme-example")[1].split("```")[0]
+    scenario = tmp_path / "readme.yaml"
+    scenario.write_text("scenario: readme-example" + example, encoding="utf-8")
+
+    call_command("replay", str(scenario))
+
+    incident = Incident.objects.get(scenario="readme-example")
+    assert incident.state == IncidentState.OPEN
+    assert incident.events.filter(out_of_order=True, step_id="2-13").exists()
+    assert f"/incidents/{incident.number}/" in capsys.readouterr().out

@@ -8,13 +8,16 @@ from medir.api import present
 from medir.api.errors import BadInput
 from medir.api.lookups import ERRORS, permitted_incident, timing
 from medir.api.schemas import LiftNoticeIn, NoticeIn, NoticeOut, ShareIn, ShareOut
-from medir.incidents import services
+from medir.incidents import queries, services
 from medir.incidents.models import IncidentShare, StopUseNotice
 from medir.incidents.permissions import Action, require
 from medir.organisation.models import Organisation, System
 from medir.playbook.schema import get_playbook
 
 router = Router()
+
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 
 
 # --- Stop-use notices -------------------------------------------------------
@@ -26,12 +29,7 @@ router = Router()
 def active_notices(request):
     """Every notice in force: the same list the report page shows to
     anyone, so any logged-in caller may read it."""
-    notices = (
-        StopUseNotice.objects.filter(lifted_at=None)
-        .select_related("incident")
-        .prefetch_related("systems")
-    )
-    return [present.notice(notice) for notice in notices]
+    return [present.notice(notice) for notice in queries.active_notices()]
 
 
 @router.get(
@@ -53,7 +51,11 @@ def list_notices(request, number: str):
 def publish_notice(request, number: str, payload: NoticeIn):
     """Tell staff which systems not to use (2-7/2-9)."""
     incident = permitted_incident(request, number, Action.NOTICE)
-    systems = list(System.objects.filter(pk__in=payload.system_ids))
+    # Ids beyond the database's integer range cannot exist; asking for them
+    # would overflow the query.
+    systems = list(
+        System.objects.filter(pk__in=[i for i in payload.system_ids if 0 < i <= MAX_ID])
+    )
     unknown = set(payload.system_ids) - {system.pk for system in systems}
     if unknown:
         raise BadInput(
@@ -110,7 +112,11 @@ def share_incident(request, number: str, payload: ShareIn):
     """Let an outside organisation see its part of the incident; sharing
     again with the same organisation changes the extra steps."""
     incident = permitted_incident(request, number, Action.SHARE)
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    organisation = (
+        Organisation.objects.filter(pk=payload.organisation_id).first()
+        if 0 < payload.organisation_id <= MAX_ID
+        else None
+    )
     if organisation is None:
         raise BadInput("organisation_id", _("There is no such organisation."))
     unknown = [s for s in payload.extra_steps if s not in get_playbook().step_index]

@@ -19,10 +19,9 @@ from medir.incidents.models import (
     StopUseNotice,
     TimelineEvent,
 )
-from medir.incidents.permissions import Action, can, roles_of, visible_step_ids
+from medir.incidents.permissions import Action, can, visible_step_ids
 from medir.incidents.selectors import IncidentPicture, current_decisions
 from medir.incidents.services import JAPAN
-from medir.organisation.models import Role
 from medir.playbook.schema import Playbook
 
 DECISION_EVENTS = {EventKind.DECISION, EventKind.DECISION_REVISED}
@@ -84,10 +83,9 @@ def report(row: Report, *, with_contact: bool) -> dict[str, Any]:
 def incident_detail(incident: Incident, user) -> dict[str, Any]:
     with_contact = can(user, Action.SEE_REPORTERS, incident)
     reports = incident.reports.select_related("department")
-    if not with_contact and Role.EXTERNAL not in roles_of(user):
-        # Staff see the reports they filed themselves, not their
-        # colleagues'; outside parties see what was reported, without
-        # who reported it.
+    if not with_contact:
+        # Staff and outside parties see the reports they filed themselves,
+        # as on the web page; a description may mention patients.
         reports = reports.filter(created_by=user)
     return {
         **incident_summary(incident),

@@ -58,6 +58,16 @@ def record_content(record: AuditRecord) -> dict[str, Any]:
     }
 
 
+def serialise_writes() -> None:
+    """Make this transaction the only writer until it commits.
+
+    SQLite's IMMEDIATE transactions already are; PostgreSQL needs the
+    advisory lock. Used by the audit chain and by anything that numbers
+    records in sequence.
+    """
+    _lock_chain()
+
+
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -81,3 +81,176 @@ class PersonalDataFacts(models.Model):
 
     def __str__(self) -> str:
         return f"personal data of incident {self.incident_id}"
+
+
+class SentVia(models.TextChoices):
+    """How a report left the hospital. MedIR never sends reports itself:
+    people send them and record here how and when."""
+
+    ONLINE_FORM = "online_form", _("Online form")
+    EMAIL = "email", _("E-mail")
+    FAX = "fax", _("Fax")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("Post")
+
+
+class ReportDraft(models.Model):
+    """One report owed to an authority in one incident, e.g. the PPC
+    preliminary report; its content lives in numbered versions (第1報 …)."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="report_drafts"
+    )
+    # A key of report_kinds.yaml; kept as text so that a kind removed from
+    # the file leaves its history readable.
+    kind = models.CharField(_("report"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "kind"], name="one_draft_per_report_kind"
+            )
+        ]
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"
+
+
+class ReportVersion(models.Model):
+    """第N報 of a report. Editable until marked sent, then frozen: later
+    changes start the next version."""
+
+    draft = models.ForeignKey(
+        ReportDraft, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    # Field key → value as typed in report_kinds.yaml; empty fields absent.
+    fields = models.JSONField(_("fields"), default=dict)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_via = models.CharField(
+        _("sent via"), max_length=20, choices=SentVia.choices, blank=True
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_note = models.TextField(_("note on sending"), blank=True)
+
+    class Meta:
+        ordering = ["draft", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "number"], name="one_row_per_report_version"
+            )
+        ]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+
+    def __str__(self) -> str:
+        return f"{self.draft} v{self.number}"
+
+    @property
+    def is_sent(self) -> bool:
+        """Recorded as sent to the report's main recipient."""
+        return self.sent_at is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        """Sent to anyone, the main recipient or a copy's: its content is
+        out of the hospital and must stay as it went."""
+        # all() rather than exists(): uses the copies when prefetched.
+        return self.is_sent or len(self.copies_sent.all()) > 0
+
+
+class NoticeBatch(models.Model):
+    """Notices to the individuals sent in one go (法26条2項): how many, when
+    and how. Names and addresses stay in the hospital's own systems."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="notice_batches"
+    )
+    sent_on = models.DateField(_("sent on"))
+    method = models.CharField(_("method"), max_length=20, choices=SentVia.choices)
+    count = models.PositiveIntegerField(_("number of people"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        verbose_name = _("notice batch")
+        verbose_name_plural = _("notice batches")
+
+    def __str__(self) -> str:
+        return f"notice batch #{self.pk}"
+
+
+class ReportCopySent(models.Model):
+    """A copy of a version sent to a second recipient, e.g. the PPC report's
+    copy for the prefecture (report_kinds.yaml ``variants``). The version is
+    frozen from then on, like one sent to its main recipient."""
+
+    version = models.ForeignKey(
+        ReportVersion, on_delete=models.PROTECT, related_name="copies_sent"
+    )
+    # A variant key of the report's kind, e.g. ``prefecture``.
+    variant = models.CharField(_("copy"), max_length=40)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_via = models.CharField(_("sent via"), max_length=20, choices=SentVia.choices)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_note = models.TextField(_("note on sending"), blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "variant"], name="one_copy_per_variant"
+            )
+        ]
+        verbose_name = _("copy sent")
+        verbose_name_plural = _("copies sent")
+
+    def __str__(self) -> str:
+        return f"{self.version} copy {self.variant}"

@@ -39,6 +39,11 @@ class Rule:
     days: int | None = None
     days_if_wrongful_purpose: int | None = None
     promptly: bool = False
+    # How the rule becomes a clock on an incident (see clocks.py): a PPC
+    # rule, or the 2-12 track that calls for the report.
+    ppc: bool = False
+    track: str = ""
+    report_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,9 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Counting, tuple[Rule, ...]]:
             days=item.get("days"),
             days_if_wrongful_purpose=item.get("days_if_wrongful_purpose"),
             promptly=bool(item.get("promptly", False)),
+            ppc=bool(item.get("ppc", False)),
+            track=str(item.get("track", "")),
+            report_kind=str(item.get("report_kind", "")),
         )
         for item in raw["rules"]
     )

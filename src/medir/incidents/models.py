@@ -242,6 +242,9 @@ class EventKind(models.TextChoices):
     UNSHARED = "unshared", _("Sharing ended")
     AWARENESS_SET = "awareness_set", _("Awareness time corrected")
     FACTS_RECORDED = "facts_recorded", _("Personal-data facts recorded")
+    REPORT_SAVED = "report_saved", _("Authority report saved")
+    REPORT_SENT = "report_sent", _("Authority report recorded as sent")
+    NOTICES_SENT = "notices_sent", _("Notices to individuals recorded")
 
 
 class TimelineEvent(models.Model):

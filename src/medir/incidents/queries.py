@@ -48,10 +48,11 @@ class IncidentSummary:
 
 
 def active_notices():
-    """Stop-use notices in force, newest first: they stand until lifted,
-    whatever became of their incident."""
+    """Stop-use notices in force, newest first. A replayed incident's notice
+    stays on its own page: a drill must never tell real staff to stop using
+    a system."""
     return (
-        StopUseNotice.objects.filter(lifted_at=None)
+        StopUseNotice.objects.filter(lifted_at=None, incident__is_replay=False)
         .select_related("incident")
         .prefetch_related("systems")
     )

@@ -9,15 +9,16 @@ person who tried.
 
 import datetime as dt
 import logging
+import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medir.audit.services import append_audit_record, snapshot
+from medir.audit.services import append_audit_record, serialise_writes, snapshot
 from medir.incidents.models import (
     Decision,
     EntrySource,
@@ -33,7 +34,7 @@ from medir.incidents.models import (
     TimelineEvent,
 )
 from medir.incidents.selectors import current_decisions, get_incident_picture
-from medir.organisation.models import Department, Organisation
+from medir.organisation.models import Department, Organisation, OrganisationKind
 from medir.playbook.engine import FINISHED, Status
 from medir.playbook.explain import explain_status
 from medir.playbook.schema import Playbook, get_playbook
@@ -48,20 +49,56 @@ MAX_TEXT = 10_000
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
+# Electronic records in hospitals do not predate 1990; a year outside this
+# range is a typing slip, and a far one would overflow time-zone maths.
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2200
+
 
 class IncidentError(Exception):
     """A change that cannot be made; the message is for the user."""
 
 
+def _check_year(moment: dt.datetime | dt.date) -> None:
+    """Refuse years no incident record can have, before any time-zone
+    arithmetic on them can overflow."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise IncidentError(
+            _("The year %(year)s cannot be right; check the date.")
+            % {"year": moment.year}
+        )
+
+
 def _event_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
+    """When the thing happened: now for a live entry, the time written on
+    paper for a transcribed one, the scenario's time for a replay."""
     now = timezone.now()
     if happened_at is None:
         return now
     if timezone.is_naive(happened_at):
         raise IncidentError(_("The time must include a time zone."))
+    _check_year(happened_at)
     if source != EntrySource.REPLAY and happened_at > now + FUTURE_TOLERANCE:
         raise IncidentError(_("The time lies in the future; check the date and time."))
+    if source == EntrySource.LIVE and happened_at < now - FUTURE_TOLERANCE:
+        # An earlier time is only believable with its source: otherwise a
+        # back-dated "live" entry could move the awareness time and the
+        # PPC clock.
+        raise IncidentError(
+            _(
+                "A live entry takes the current time. To record an earlier "
+                "time, mark the entry as transcribed from paper."
+            )
+        )
     return happened_at
+
+
+def _has_bad_characters(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return any(ord(c) < 32 and c not in "\t\n\r" for c in value)
 
 
 def _clean_text(
@@ -70,6 +107,12 @@ def _clean_text(
     value = (value or "").strip()
     if required and not value:
         raise IncidentError(_("Please give %(field)s.") % {"field": field})
+    # Lone surrogates cannot be stored as UTF-8 and NUL is refused by
+    # PostgreSQL: both mean the text did not come from a keyboard.
+    if _has_bad_characters(value):
+        raise IncidentError(
+            _("%(field)s contains characters that are not text.") % {"field": field}
+        )
     if len(value) > max_length:
         raise IncidentError(
             _("%(field)s is too long (at most %(max)s characters).")
@@ -137,6 +180,25 @@ def _audit(actor, action: str, obj, *, before=None, after=None, event=None) -> N
     append_audit_record(actor=actor, action=action, obj=obj, before=before, after=after)
 
 
+def _next_incident_number(happened_at: dt.datetime) -> str:
+    """The next number of the year in Japan, e.g. 2026-0003, as staff would
+    write it on paper. Writers are serialised so two reports never share
+    a number."""
+    serialise_writes()
+    year = happened_at.astimezone(JAPAN).year
+    numbers = Incident.objects.filter(number__startswith=f"{year}-").values_list(
+        "number", flat=True
+    )
+    last = max((int(n.split("-")[1]) for n in numbers), default=0)
+    return f"{year}-{last + 1:04d}"
+
+
+def _default_title() -> str:
+    # Records are kept in Japanese whatever language the reporter chose.
+    with translation.override("ja"):
+        return _("Anomaly report")
+
+
 def _instantiate_steps(incident: Incident, playbook: Playbook) -> None:
     IncidentStep.objects.bulk_create(
         IncidentStep(incident=incident, step_id=step.id) for step in playbook.steps
@@ -177,24 +239,23 @@ def file_report(
     if not signs:
         raise IncidentError(_("Please tick at least one thing you saw."))
     if seen_since is not None:
-        seen_since = _event_time(seen_since, source)
+        # When the trouble began is in the past by nature, even for a live
+        # report; it must only be a real, not a future, time.
+        seen_since = _event_time(seen_since, EntrySource.TRANSCRIBED)
 
     playbook = get_playbook()
     with transaction.atomic():
         if incident is None:
             incident = Incident.objects.create(
-                number=f"new-{timezone.now().timestamp()}",
+                number=_next_incident_number(happened_at),
                 title=_clean_text(title, field=_("the title"), max_length=200)
-                or _("Anomaly report"),
+                or _default_title(),
                 reported_at=happened_at,
                 aware_at=happened_at,
                 is_replay=source == EntrySource.REPLAY,
                 scenario=scenario,
                 playbook_digest=playbook.digest,
             )
-            # Numbered by the year in Japan, as staff would write it.
-            incident.number = f"{happened_at.astimezone(JAPAN).year}-{incident.pk:04d}"
-            incident.save(update_fields=["number"])
             _instantiate_steps(incident, playbook)
         else:
             incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -474,7 +535,7 @@ def merge_incident(
             raise IncidentError(_("An incident cannot be merged into itself."))
         if incident.state != IncidentState.REPORTED:
             raise IncidentError(_("Only a reported incident can be merged."))
-        if not into.is_active:
+        if into.state != IncidentState.OPEN:
             raise IncidentError(_("The incident to merge into must be open."))
         if into.is_replay != incident.is_replay:
             raise IncidentError(
@@ -697,7 +758,9 @@ def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
             raise IncidentError(_("Unknown record field: %(key)s") % {"key": key})
         # Messages name the field as the person sees it on the page.
         label = field.label.get(get_language() or "ja")
-        if field.type == "choice" and value not in {c.key for c in field.choices}:
+        if field.type == "choice" and (
+            not isinstance(value, str) or value not in {c.key for c in field.choices}
+        ):
             raise IncidentError(
                 _("%(value)s is not a choice for %(key)s.")
                 % {"value": value, "key": label}
@@ -705,9 +768,13 @@ def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
         if field.type == "boolean" and not isinstance(value, bool):
             raise IncidentError(_("%(key)s must be yes or no.") % {"key": label})
         if field.type == "number" and (
-            isinstance(value, bool) or not isinstance(value, int | float)
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
         ):
             raise IncidentError(_("%(key)s must be a number.") % {"key": label})
+        if field.type in {"text", "longtext"} and not isinstance(value, str):
+            raise IncidentError(_("%(key)s must be text.") % {"key": label})
         if field.type in {"datetime", "date"}:
             value = _clean_moment(value, field_type=field.type, key=label)
         elif isinstance(value, str):
@@ -721,12 +788,15 @@ def _clean_moment(value: Any, *, field_type: str, key: str) -> str:
     no offset; stored as text with its offset so it reads back unchanged."""
     try:
         if field_type == "date":
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
+            day = dt.date.fromisoformat(str(value).strip())
+            _check_year(day)
+            return day.isoformat()
         moment = dt.datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise IncidentError(
             _("%(key)s is not a date and time like 2026-12-01T06:38.") % {"key": key}
         ) from None
+    _check_year(moment)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=JAPAN)
     return moment.isoformat()
@@ -1087,6 +1157,11 @@ def share_incident(
 ) -> IncidentShare:
     """Let an outside organisation's people see their part of an incident;
     sharing again with the same organisation updates the extra steps."""
+    if organisation.kind not in {OrganisationKind.VENDOR, OrganisationKind.CONTRACTOR}:
+        # Authorities receive reports; they never work inside MedIR.
+        raise IncidentError(
+            _("Incidents are shared only with vendors and contractors.")
+        )
     extra = sorted(set(extra_steps or []))
     playbook = get_playbook()
     unknown = [step_id for step_id in extra if step_id not in playbook.step_index]

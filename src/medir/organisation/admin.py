@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
+from medir.audit.services import append_audit_record
 from medir.organisation import models
 from medir.organisation.services import (
     delete_organisation_record,
@@ -62,6 +66,45 @@ class PersonAdmin(AuditedAdmin):
     inlines = [RoleInline, ChannelInline]
 
 
+@admin.register(models.ContactChannel)
+class ContactChannelAdmin(AuditedAdmin):
+    list_display = ["value", "kind", "person", "organisation", "order", "verified_on"]
+    list_filter = ["kind", "needs_verification", "out_of_hours"]
+
+
 @admin.register(models.System)
 class SystemAdmin(AuditedAdmin):
     list_display = ["name", "kind", "vendor"]
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Accounts are organisation data too: creating, changing, deleting
+    an account and setting its password all land in the audit chain."""
+
+    def save_model(self, request, obj, form, change):
+        save_organisation_record(obj, actor=request.user, is_new=not change)
+
+    def delete_model(self, request, obj):
+        delete_organisation_record(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_organisation_record(obj, actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = get_user_model().objects.get(pk=id)
+                # The digest itself never enters the audit record.
+                append_audit_record(
+                    actor=request.user,
+                    action="account.password_set",
+                    obj=user,
+                    after={"username": user.get_username()},
+                )
+        return response
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)

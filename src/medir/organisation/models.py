@@ -153,7 +153,9 @@ class Person(models.Model):
 
 
 class RoleAssignment(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -180,10 +182,16 @@ class ContactChannel(models.Model):
     """One way to reach a person or an organisation, tried in ``order``."""
 
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="channels",
     )
     organisation = models.ForeignKey(
         Organisation,
+        verbose_name=_("outside organisation"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

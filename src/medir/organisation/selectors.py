@@ -31,7 +31,7 @@ LINK_DATA = {
     ),
     "contacts": (
         ContactChannel,
-        "admin:organisation_organisation_changelist",
+        "admin:organisation_contactchannel_changelist",
         _("Contact channels"),
     ),
     "systems": (System, "admin:organisation_system_changelist", _("Systems")),

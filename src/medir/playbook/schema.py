@@ -11,6 +11,7 @@ playbook sees what to fix.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from graphlib import CycleError, TopologicalSorter
@@ -658,14 +659,25 @@ def _cached_playbook(path: str, mtime_ns: int) -> Playbook:
     return load_playbook_file(Path(path))
 
 
+# A page asks for the playbook many times; looking at the file once a
+# second is enough to notice a hospital's edit without a restart.
+RECHECK_SECONDS = 1.0
+_last_check: dict[str, tuple[float, int]] = {}
+
+
 def get_playbook() -> Playbook:
     """The installation's playbook (``settings.PLAYBOOK_FILE``), cached until
     the file changes."""
     from django.conf import settings
 
-    path = Path(settings.PLAYBOOK_FILE)
-    try:
-        mtime_ns = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        raise PlaybookError(str(path), ["file: not found"]) from None
-    return _cached_playbook(str(path), mtime_ns)
+    path = str(settings.PLAYBOOK_FILE)
+    now = time.monotonic()
+    checked = _last_check.get(path)
+    if checked is None or now - checked[0] > RECHECK_SECONDS:
+        try:
+            mtime_ns = Path(path).stat().st_mtime_ns
+        except FileNotFoundError:
+            raise PlaybookError(path, ["file: not found"]) from None
+        checked = (now, mtime_ns)
+        _last_check[path] = checked
+    return _cached_playbook(path, checked[1])

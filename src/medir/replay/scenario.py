@@ -169,7 +169,10 @@ def load_scenario_file(path: Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
+        builtin = ", ".join(sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml")))
+        raise ScenarioError(
+            str(path), [f"file not found (built-in scenarios: {builtin})"]
+        ) from None
     except UnicodeDecodeError:
         raise ScenarioError(str(path), ["not UTF-8 text"]) from None
     return parse_scenario(text, source=str(path))

@@ -36,7 +36,27 @@ class Command(BaseCommand):
                         {a.target for a in playbook.arrows_out_of(step.id)},
                         key=lambda s: [int(p) for p in s.split("-") if p.isdigit()],
                     ),
-                    "decisions": [d.id for d in playbook.decisions_at(step.id)],
+                    "decisions": [
+                        {
+                            "id": d.id,
+                            "kind": d.kind,
+                            "outcomes": [o.key for o in d.outcomes],
+                        }
+                        for d in playbook.decisions_at(step.id)
+                    ],
+                    "checklist": [item.key for item in step.checklist],
+                    "records": [
+                        {
+                            "key": field.key,
+                            "type": field.type,
+                            **(
+                                {"choices": [c.key for c in field.choices]}
+                                if field.choices
+                                else {}
+                            ),
+                        }
+                        for field in step.records
+                    ],
                 }
                 for step in playbook.steps
             ]

@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from medir.replay.scenario import ScenarioError, load_scenario_file
@@ -43,4 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Replayed {len(scenario.events)} events of {scenario.key!r} into incident "
             f"{incident.number} (state: {incident.state})."
+        )
+        self.stdout.write(
+            f"Open it at {settings.PUBLIC_URL}/incidents/{incident.number}/ as "
+            "management or the security manager."
         )

@@ -2,9 +2,11 @@ import logging
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from waitress import serve
+from django.core.management.base import BaseCommand, CommandError
+from waitress import create_server
 
+from medir.deadlines.scheduler import start_reminder_scheduler
+from medir.organisation.models import Hospital
 from medir.playbook.schema import get_playbook
 
 logger = logging.getLogger(__name__)
@@ -36,10 +38,32 @@ class Command(BaseCommand):
         from medir.wsgi import application
 
         host, port = settings.LISTEN_HOST, settings.LISTEN_PORT
+        try:
+            server = create_server(
+                application, host=host, port=port, threads=threads, ident="MedIR"
+            )
+        except OSError as error:
+            raise CommandError(
+                f"Cannot listen on {host}:{port} ({error.strerror}). Is another "
+                "MedIR already running? Choose another port with MEDIR_LISTEN."
+            ) from None
+
+        if not Hospital.objects.exists():
+            self.stderr.write(
+                "This data folder has no hospital yet: run `medir init` (a real "
+                "hospital) or `medir demo` (the demo), or check MEDIR_DATA_DIR."
+            )
         self.stdout.write(
             f"MedIR listening on http://{host}:{port}/ "
             f"(public URL {settings.PUBLIC_URL})"
         )
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         logger.info("Server starting host=%s port=%s threads=%s", host, port, threads)
-        serve(application, host=host, port=port, threads=threads, ident="MedIR")
+        # Deadline reminders run in this process, so the embedded install
+        # needs no second server or cron entry.
+        scheduler = start_reminder_scheduler()
+        try:
+            server.run()
+        finally:
+            scheduler.shutdown(wait=False)
+            logger.info("Reminder job stopped")
