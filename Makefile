@@ -41,6 +41,7 @@ format: $(VENV)/.test-installed
 # prints a Markdown table and appends it to build/benchmarks.md.
 bench: $(VENV)/.run-installed
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+	$(BIN)/python bench/load.py --pace 2 $(BENCH_ARGS)
 
 # Rebuild the translation catalogues (needs GNU gettext).
 messages: $(VENV)/.run-installed

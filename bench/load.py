@@ -159,11 +159,17 @@ def report_form(token: str, number: int) -> list[tuple[str, str]]:
 
 
 class Budget:
-    """Stops every worker at a request count or a deadline, whichever first."""
+    """Stops every worker at a request count or a deadline, whichever first.
 
-    def __init__(self, requests: int, seconds: float):
+    With ``pace`` each client sends at most one request per ``pace``
+    seconds, like a person who reads the answer before the next click;
+    without it clients send again at once (a closed loop).
+    """
+
+    def __init__(self, requests: int, seconds: float, pace: float = 0.0):
         self.left = requests
         self.deadline = time.monotonic() + seconds
+        self.pace = pace
         self.lock = threading.Lock()
 
     def take(self) -> bool:
@@ -173,12 +179,17 @@ class Budget:
             self.left -= 1
             return True
 
+    def wait(self, started: float) -> None:
+        if self.pace:
+            time.sleep(max(0.0, self.pace - (time.monotonic() - started)))
+
 
 def reporter(port: int, phase: Phase, budget: Budget, numbers) -> None:
     client = Client(port)
     try:
         token = client.csrf_token("/report/")
         while budget.take():
+            started = time.monotonic()
             try:
                 status, headers, _text, seconds = client.request(
                     "POST", "/report/", report_form(token, next(numbers))
@@ -189,6 +200,7 @@ def reporter(port: int, phase: Phase, budget: Budget, numbers) -> None:
             location = headers.get("Location", "")
             report_id = report_id_from(location) if status == 302 else None
             phase.record(seconds, ok=report_id is not None, report_id=report_id)
+            budget.wait(started)
     finally:
         client.close()
 
@@ -198,12 +210,14 @@ def reader(port: int, phase: Phase, budget: Budget, session: dict, path: str):
     client.cookies.update(session)
     try:
         while budget.take():
+            started = time.monotonic()
             try:
                 status, _headers, _text, seconds = client.request("GET", path)
             except (OSError, http.client.HTTPException):
                 phase.record(0.0, ok=False)
                 continue
             phase.record(seconds, ok=status == 200)
+            budget.wait(started)
     finally:
         client.close()
 
@@ -371,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--server-threads", type=int, default=8)
     parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="seconds between one client's requests (0: send again at once)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the temporary data folder"
     )
     options = parser.parse_args(argv)
@@ -430,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             return [lambda: reader(port, phase, budget, session, path)] * count
 
         def budget() -> Budget:
-            return Budget(options.requests, options.seconds)
+            return Budget(options.requests, options.seconds, options.pace)
 
         def measure(phase: Phase, workers) -> None:
             cpu = cpu_seconds(server.pid)
@@ -478,7 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = "\n".join(
         [
             f"### {facts['date']}: {clients} clients, "
-            f"{options.server_threads} waitress threads",
+            f"{options.server_threads} waitress threads, "
+            + (
+                f"one request per client every {options.pace:g} s"
+                if options.pace
+                else "closed loop (no pause between requests)"
+            ),
             "",
             f"{facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']} RAM; "
             f"Python {facts['python']}, Django {facts['django']}, "

@@ -62,6 +62,15 @@ def test_management_drafts_the_ppc_preliminary_report_and_marks_it_sent(
     reports = f"{live_server.url}/incidents/{incident.number}/authority/reports/"
     log_in(page, live_server, "director", PASSWORD)
     page.wait_for_url("**/incidents/")
+    incident_page = f"{live_server.url}/incidents/{incident.number}/"
+    preliminary = '#deadlines tr[data-clock="preliminary_target"]'
+
+    # After 2-12, with the facts recorded, the PPC clocks run.
+    page.goto(incident_page)
+    assert page.get_attribute(preliminary, "data-applies") == "mandatory"
+    assert page.get_attribute(preliminary, "data-status") in {"due", "due_soon"}
+    page.click("#authority-reports-link")
+    page.wait_for_url(reports)
 
     page.goto(f"{reports}ppc_preliminary/")
     assert page.input_value("#id_people") == "約3,200人（推計）"
@@ -87,3 +96,10 @@ def test_management_drafts_the_ppc_preliminary_report_and_marks_it_sent(
     assert version.fields["secondary_damage"] == "現時点で二次被害は確認されていない。"
     assert version.sent_via == "online_form"
     assert latest_sent_at(incident, "ppc_preliminary") == version.sent_at
+
+    # The 速報's clocks turn done; the 確報 still runs.
+    page.goto(incident_page)
+    assert page.get_attribute(preliminary, "data-status") == "done"
+    final = '#deadlines tr[data-clock="final"]'
+    assert page.get_attribute(final, "data-status") in {"due", "due_soon"}
+    page.screenshot(path=str(SCREENSHOTS / "ppc-clock-done.png"), full_page=True)
