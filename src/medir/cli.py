@@ -16,6 +16,8 @@ MEDIR_COMMANDS = {
     "replay",
     "audit",
     "deadlines",
+    "evidence",
+    "bundle",
 }
 
 USAGE = """usage: medir COMMAND [options]
@@ -28,6 +30,8 @@ USAGE = """usage: medir COMMAND [options]
   replay FILE            replay a scenario into a new incident
   audit verify           recompute the audit chain
   deadlines --aware DATE report deadlines from an awareness date (覚知日)
+  evidence hash PATH     print a file's SHA-256 (as sha256sum does)
+  bundle verify FILE     check an evidence bundle's files against its manifest
   manage ...             any Django management command (migrate, createsuperuser …)
 
 Run `medir COMMAND --help` for a command's options.

@@ -10,6 +10,8 @@ MEDIR_PLAYBOOK      a hospital's own playbook file instead of the built-in one
 MEDIR_DEBUG         1 to turn on Django's debug pages (never in production)
 MEDIR_SECRET_KEY    overrides the key generated into the data folder
 MEDIR_REPORT_RATE   limits on the public report page per address; 60/m,600/h
+MEDIR_EVIDENCE_MAX_MB      largest evidence upload in MB; 4096
+MEDIR_CONTACT_MAX_AGE_DAYS contacts verified longer ago are flagged; 180
 MEDIR_TRUSTED_PROXY 1 to take the client address from X-Forwarded-For
 MEDIR_LOG_LEVEL     INFO for the server; commands other than serve log
                     WARNING unless this is set
@@ -106,6 +108,8 @@ INSTALLED_APPS = [
     "medir.api",
     "medir.deadlines",
     "medir.authority",
+    "medir.evidence",
+    "medir.contacts",
     "medir.server",
 ]
 
@@ -190,6 +194,12 @@ CACHES = {
 # Report-page POSTs allowed per client address (see reporting/limits.py
 # for why so many), and whether X-Forwarded-For from a proxy is trusted.
 MEDIR_REPORT_RATE = read_rates("MEDIR_REPORT_RATE", "60/m,600/h")
+MEDIR_EVIDENCE_MAX_MB = read_int(
+    "MEDIR_EVIDENCE_MAX_MB", 4096, minimum=1, maximum=1024 * 1024
+)
+MEDIR_CONTACT_MAX_AGE_DAYS = read_int(
+    "MEDIR_CONTACT_MAX_AGE_DAYS", 180, minimum=1, maximum=3650
+)
 MEDIR_TRUSTED_PROXY = read_bool("MEDIR_TRUSTED_PROXY", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

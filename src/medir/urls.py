@@ -16,6 +16,8 @@ urlpatterns = [
     path("report/", include("medir.reporting.urls")),
     path("incidents/<str:number>/authority/", include("medir.authority.urls")),
     path("incidents/<str:number>/deadlines/", include("medir.deadlines.urls")),
+    path("incidents/<str:number>/evidence/", include("medir.evidence.urls")),
     path("api/", include("medir.api.urls")),
+    path("contacts/", include("medir.contacts.urls")),
     path("admin/", admin.site.urls),
 ]

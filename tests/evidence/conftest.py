@@ -1,0 +1,15 @@
+import pytest
+
+from tests.incidents.factories import confirmed_attack
+
+
+@pytest.fixture(autouse=True)
+def evidence_data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    return settings.DATA_DIR
+
+
+@pytest.fixture
+def incident(nurse, manager):
+    return confirmed_attack(nurse, manager)
