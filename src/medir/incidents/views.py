@@ -6,10 +6,13 @@ form or the service refuses, the page is shown again with the message next
 to what was typed, and nothing has changed.
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,15 +86,40 @@ def dashboard(request):
 def _flowchart(user, incident: Incident, picture, visible: set[str]) -> str:
     full = permissions.can(user, Action.SEE_DECISIONS, incident)
     statuses = picture.statuses if full else queries.visible_statuses(picture, visible)
-    return render_flowchart_svg(
-        picture.playbook,
-        statuses,
-        language=get_language() or "ja",
-        # Boxes of steps a person may not open stay blank and unlinked.
-        step_url=lambda step_id: (
-            _step_url(incident, step_id) if step_id in visible else None
-        ),
+    language = get_language() or "ja"
+
+    # The picture depends only on these; during an incident many people
+    # reload the same page while nothing changes.
+    signature = "|".join(
+        [
+            picture.playbook.digest,
+            language,
+            incident.number,
+            ",".join(f"{k}={v.status}" for k, v in sorted(statuses.items())),
+            ",".join(sorted(visible)),
+        ]
     )
+    key = "flowchart:" + hashlib.sha256(signature.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = render_flowchart_svg(
+            picture.playbook,
+            statuses,
+            language=language,
+            # Boxes of steps a person may not open stay blank and unlinked.
+            step_url=lambda step_id: (
+                _step_url(incident, step_id) if step_id in visible else None
+            ),
+        )
+        cache.set(key, svg, timeout=24 * 3600)
+    return svg
+
+
+def _timeline_version(incident: Incident) -> str:
+    """Changes whenever an event is added to, or moved into, the incident;
+    events are never edited in place."""
+    summary = incident.events.aggregate(count=Count("id"), last=Max("id"))
+    return f"{summary['count']}-{summary['last']}"
 
 
 class _Forms:
@@ -184,7 +212,9 @@ def _incident_page(request, incident: Incident, bound=None, status: int = 200):
             if step.id in statuses
         ],
         "progress": queries.progress_of(statuses),
-        "events": queries.timeline_for(user, incident, visible),
+        # Evaluated only when the cached timeline is missing.
+        "events": lambda: queries.timeline_for(user, incident, visible),
+        "timeline_version": _timeline_version(incident),
         "playbook": playbook,
     }
 
