@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -183,11 +184,18 @@ class Budget:
         if self.pace:
             time.sleep(max(0.0, self.pace - (time.monotonic() - started)))
 
+    def stagger(self) -> None:
+        """People do not click in step: a paced client starts at a random
+        point of its first interval rather than all at the same moment."""
+        if self.pace:
+            time.sleep(random.uniform(0.0, self.pace))
+
 
 def reporter(port: int, phase: Phase, budget: Budget, numbers) -> None:
     client = Client(port)
     try:
         token = client.csrf_token("/report/")
+        budget.stagger()
         while budget.take():
             started = time.monotonic()
             try:
@@ -209,6 +217,7 @@ def reader(port: int, phase: Phase, budget: Budget, session: dict, path: str):
     client = Client(port)
     client.cookies.update(session)
     try:
+        budget.stagger()
         while budget.take():
             started = time.monotonic()
             try:
