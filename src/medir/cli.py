@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
+    except BrokenPipeError:
+        # `medir playbook show | head` closes the pipe early; that is fine.
+        sys.stderr.close()
+        return 0
     return 0
 
 
