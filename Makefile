@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA ?= $(CURDIR)/data
 TEST_DATA := $(CURDIR)/build/test-data
+TEST_DATA_PG := $(CURDIR)/build/test-data-pg
+PG_TEST := scripts/postgres-for-tests.sh
 
-.PHONY: run test lint format bench messages clean
+.PHONY: run test test-postgres lint format bench messages clean
 
 $(VENV)/.run-installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,17 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests bench
 	rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
 	MEDIR_DATA_DIR=$(TEST_DATA) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite against a throwaway PostgreSQL server (build/pgdata, port
+# 54329, see scripts/postgres-for-tests.sh); the server is stopped again
+# even when tests fail, and pytest's exit status is kept.
+test-postgres: $(VENV)/.test-installed
+	rm -rf $(TEST_DATA_PG) && mkdir -p $(TEST_DATA_PG)
+	$(PG_TEST) start
+	status=0; \
+	DATABASE_URL="$$($(PG_TEST) url)" MEDIR_DATA_DIR=$(TEST_DATA_PG) \
+		$(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	$(PG_TEST) stop; exit $$status
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check src tests bench

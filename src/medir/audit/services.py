@@ -112,8 +112,11 @@ def append_audit_record(
     )
 
     # The id is part of the digest, so the row is inserted first and the
-    # digest filled in within the same transaction.
-    record.digest = f"pending-{previous_digest}"
+    # digest filled in within the same transaction. The placeholder is unique
+    # per predecessor (so a second writer chaining onto the same record would
+    # hit the unique constraint) and must fit the 64-character column:
+    # PostgreSQL enforces max_length, SQLite silently did not.
+    record.digest = f"pending-{previous_digest[:56]}"
     record.save(force_insert=True)
     record.refresh_from_db(fields=["recorded_at"])
     record.digest = compute_digest(
