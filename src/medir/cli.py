@@ -1,8 +1,9 @@
 """The ``medir`` command.
 
 ``medir serve``, ``medir init``, ``medir demo``, ``medir playbook …``,
-``medir replay …`` and ``medir audit …`` are MedIR's own management
-commands; ``medir manage …`` reaches every other Django command.
+``medir replay …``, ``medir audit …``, ``medir backup`` and ``medir restore``
+are MedIR's own management commands; ``medir manage …`` reaches every other
+Django command.
 """
 
 import os
@@ -18,6 +19,8 @@ MEDIR_COMMANDS = {
     "deadlines",
     "evidence",
     "bundle",
+    "backup",
+    "restore",
 }
 
 USAGE = """usage: medir COMMAND [options]
@@ -32,6 +35,8 @@ USAGE = """usage: medir COMMAND [options]
   deadlines --aware DATE report deadlines from an awareness date (覚知日)
   evidence hash PATH     print a file's SHA-256 (as sha256sum does)
   bundle verify FILE     check an evidence bundle's files against its manifest
+  backup FILE            copy database, evidence and audit head to one file (online)
+  restore FILE [--force] restore a backup into an empty data folder and verify it
   manage ...             any Django management command (migrate, createsuperuser …)
 
 Run `medir COMMAND --help` for a command's options.

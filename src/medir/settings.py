@@ -26,14 +26,25 @@ MEDIR_MAIL_FROM     sender address of reminders; required with a mail server
 MEDIR_REMINDER_DAYS days before a due date that count as "due soon"; 1
 MEDIR_REMINDER_INTERVAL seconds between runs of the reminder job in
                     `medir serve`; 900
+MEDIR_PATCH_MAX_AGE_DAYS remote-maintenance devices patched longer ago
+                    are listed on the dashboard; 90
+MEDIR_SESSION_HOURS hours a log-in lasts, from the last request; 12 (a night
+                    shift), 1 to 168. Closing the browser does not log out.
+
+With an https MEDIR_PUBLIC_URL, MedIR redirects http to https, sends HSTS
+and marks its cookies secure. Ten wrong passwords for one user name from
+one address lock that pair out for 15 minutes (django-axes); every page
+carries a Content Security Policy without inline scripts.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +110,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "medir.accounts",
     "medir.audit",
     "medir.organisation",
     "medir.playbook",
@@ -110,6 +123,7 @@ INSTALLED_APPS = [
     "medir.authority",
     "medir.evidence",
     "medir.contacts",
+    "medir.backup",
     "medir.server",
 ]
 
@@ -123,6 +137,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as axes asks: it turns a refused log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medir.urls"
@@ -200,6 +217,11 @@ MEDIR_EVIDENCE_MAX_MB = read_int(
 MEDIR_CONTACT_MAX_AGE_DAYS = read_int(
     "MEDIR_CONTACT_MAX_AGE_DAYS", 180, minimum=1, maximum=3650
 )
+# Remote-maintenance devices (VPN appliances) not patched for longer than
+# this are listed on the dashboard of management and the security manager.
+MEDIR_PATCH_MAX_AGE_DAYS = read_int(
+    "MEDIR_PATCH_MAX_AGE_DAYS", 90, minimum=1, maximum=3650
+)
 MEDIR_TRUSTED_PROXY = read_bool("MEDIR_TRUSTED_PROXY", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -242,6 +264,38 @@ MEDIR_REMINDER_INTERVAL = read_int(
     "MEDIR_REMINDER_INTERVAL", 900, minimum=5, maximum=86400
 )
 
+# Argon2 first: new passwords use it and older PBKDF2 hashes are rehashed
+# at the next successful log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# axes first, so that a locked-out pair is refused before any password is
+# checked (on the log-in page, the admin's and anything else that calls
+# authenticate); force_login in tests does not authenticate and is unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+# A user name and address together: a whole ward behind one NAT address is
+# not locked out by one person's typos, nor is a user locked out everywhere
+# by someone guessing from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "medir.accounts.signals.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Keep refused attempts from restarting the 15 minutes, so that the person
+# locked out knows when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The audit chain records lock-outs; axes's own per-attempt logging would
+# print user names to the console, which the log never carries.
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -273,14 +327,57 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
+# A log-in lasts a night shift from the last request (sessions are saved
+# on every request so that it is measured from activity, not from log-in),
+# and a shared ward PC must be logged out rather than trusted to be closed.
+SESSION_COOKIE_AGE = read_int("MEDIR_SESSION_HOURS", 12, minimum=1, maximum=168) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PUBLIC_URL.startswith("https://"):
+HTTPS = PUBLIC_URL.startswith("https://")
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # Only over https: HSTS on a plain-http laptop install would lock
+    # browsers out of it for a year.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # waitress speaks plain http, so an https URL always means a reverse
+    # proxy that ends TLS; it must send X-Forwarded-Proto, or every request
+    # would look like http and redirect forever. A client that forges the
+    # header while bypassing the proxy only skips its own redirect.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload (security.W021) is for a registrable domain such as
+    # hospital.example.jp, decided by whoever owns it and hard to undo;
+    # MedIR on its own host name cannot make that decision.
+    "security.W021",
+]
+
+# No inline scripts anywhere; inline <style> only with the page's nonce
+# (the API docs page). The 500 page is rendered without a request, so its
+# one style attribute is allowed by its hash (see urls.handler500).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOG_LEVEL = os.environ.get("MEDIR_LOG_LEVEL", "INFO").strip().upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -6,6 +6,7 @@ from django.db import transaction
 from medir.audit.services import append_audit_record
 from medir.organisation import models
 from medir.organisation.services import (
+    append_maintenance_log_entry,
     delete_organisation_record,
     save_organisation_record,
 )
@@ -72,9 +73,64 @@ class ContactChannelAdmin(AuditedAdmin):
     list_filter = ["kind", "needs_verification", "out_of_hours"]
 
 
+class RemoteAccessDeviceInline(admin.StackedInline):
+    model = models.RemoteAccessDevice
+    extra = 0
+
+
 @admin.register(models.System)
 class SystemAdmin(AuditedAdmin):
     list_display = ["name", "kind", "vendor"]
+    inlines = [RemoteAccessDeviceInline]
+
+
+@admin.register(models.RemoteAccessDevice)
+class RemoteAccessDeviceAdmin(AuditedAdmin):
+    list_display = [
+        "system",
+        "kind",
+        "make",
+        "model",
+        "firmware_version",
+        "owner",
+        "last_patched_on",
+    ]
+    list_filter = ["kind", "owner"]
+
+
+@admin.register(models.MaintenanceLogEntry)
+class MaintenanceLogEntryAdmin(admin.ModelAdmin):
+    """Entries are added here and then only read: the log is append-only."""
+
+    list_display = ["performed_at", "system", "kind", "performer", "recorded_by"]
+    list_filter = ["kind", "system"]
+    fields = [
+        "system",
+        "performed_at",
+        "performed_by_organisation",
+        "performed_by",
+        "kind",
+        "summary",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        entry = append_maintenance_log_entry(
+            obj.system,
+            actor=request.user,
+            performed_at=obj.performed_at,
+            summary=obj.summary,
+            kind=obj.kind,
+            performed_by=obj.performed_by,
+            performed_by_organisation=obj.performed_by_organisation,
+        )
+        obj.pk = entry.pk
+        obj._state.adding = False
 
 
 class AuditedUserAdmin(UserAdmin):

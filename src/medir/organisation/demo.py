@@ -17,11 +17,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from medir.organisation.models import (
     ChannelKind,
     ContactChannel,
     Department,
+    DeviceKind,
+    DeviceOwner,
+    MaintenanceKind,
     OperatorType,
     Organisation,
     OrganisationKind,
@@ -31,6 +35,8 @@ from medir.organisation.models import (
     SystemKind,
 )
 from medir.organisation.services import (
+    add_remote_access_device,
+    append_maintenance_log_entry,
     create_person,
     initialise_hospital,
     save_organisation_record,
@@ -200,6 +206,53 @@ SYSTEMS = (
     ),
     ("基幹ネットワーク・VPN", "Core network and VPN", SystemKind.NETWORK, "network"),
     ("院内グループウェア", "Groupware", SystemKind.OTHER, "network"),
+)
+
+# Contract and support details by system name; all fictional.
+SYSTEM_SUPPORT = {
+    "電子カルテシステム": (
+        "保守契約 KMS-2024-0153（2024-04-01〜2029-03-31、年額。"
+        "ハードウェア・ソフトウェア保守、リモート保守を含む）",
+        "平日 9-17時 0120-000-201、夜間・休日の障害は 24時間受付 0120-000-202",
+    ),
+    "栄養管理システム": (
+        "給食業務委託契約に付随するシステム利用・保守（委託先のデータセンタと"
+        "閉域VPNで接続）",
+        "平日 8-17時のみ。夜間・休日の窓口は未取り決め（要確認）",
+    ),
+    "基幹ネットワーク・VPN": (
+        "ネットワーク機器保守契約 KNW-2023-0042（オンサイト保守、"
+        "ファームウェア更新を含む）",
+        "24時間 0120-000-221、技術者携帯 090-0000-2201",
+    ),
+}
+
+# The two ways in that investigations keep finding (docs/incidents.md A, B).
+# Patch dates are relative to the day the demo is loaded, so the dashboard
+# always shows the stale one; firmware strings are made up.
+DEVICES = (
+    {
+        "system": "栄養管理システム",
+        "kind": DeviceKind.VPN,
+        "make": "架空ネット機器",
+        "model": "KVPN-100",
+        "firmware_version": "5.6.3（既知の脆弱性あり、要更新）",
+        "owner": DeviceOwner.VENDOR,
+        "credentials_held_by": "給食委託業者の情報システム担当（病院は保持していない）",
+        "patched_days_ago": 430,
+        "notes": "委託業者データセンタとの閉域VPN。更新計画の確認が必要。",
+    },
+    {
+        "system": "基幹ネットワーク・VPN",
+        "kind": DeviceKind.VPN,
+        "make": "架空ネット機器",
+        "model": "KVPN-500",
+        "firmware_version": "7.2.8",
+        "owner": DeviceOwner.HOSPITAL,
+        "credentials_held_by": "情報システム室長と ネットワークベンダの保守担当",
+        "patched_days_ago": 21,
+        "notes": "ベンダのリモート保守用。接続は事前申請の時間帯のみ許可。",
+    },
 )
 
 AUTHORITIES = (
@@ -591,6 +644,38 @@ def _add_organisation(spec: OrganisationSpec, *, actor) -> Organisation:
     return organisation
 
 
+def _add_remote_access(systems, vendors, *, actor) -> None:
+    """The VPN devices, and yesterday's EHR work for step 2-2 to find."""
+    today = timezone.localdate()
+    for spec in DEVICES:
+        fields = dict(spec)
+        system = systems[fields.pop("system")]
+        days_ago = fields.pop("patched_days_ago")
+        add_remote_access_device(
+            system,
+            actor=actor,
+            last_patched_on=today - dt.timedelta(days=days_ago),
+            **fields,
+        )
+    append_maintenance_log_entry(
+        systems["電子カルテシステム"],
+        actor=actor,
+        performed_at=timezone.now() - dt.timedelta(days=1),
+        kind=MaintenanceKind.MAINTENANCE,
+        performed_by="保守 誠（カスタマーエンジニア）",
+        performed_by_organisation=vendors["ehr"],
+        summary="リモート保守でデータベースサーバに月例パッチを適用し、再起動した。",
+    )
+    append_maintenance_log_entry(
+        systems["電子カルテシステム"],
+        actor=actor,
+        performed_at=timezone.now() - dt.timedelta(days=12),
+        kind=MaintenanceKind.DATA_MIGRATION,
+        performed_by_organisation=vendors["ehr"],
+        summary="旧検査システムの過去データを電子カルテへ移行した。",
+    )
+
+
 def load_demo_hospital(*, actor=None) -> list[tuple[str, str, str]]:
     """Load the demo hospital into an empty installation, all or nothing.
 
@@ -616,13 +701,21 @@ def load_demo_hospital(*, actor=None) -> list[tuple[str, str, str]]:
             for name, name_en in DEPARTMENTS
         }
         vendors = {spec.key: _add_organisation(spec, actor=actor) for spec in VENDORS}
+        systems = {}
         for name, name_en, kind, vendor_key in SYSTEMS:
-            _save(
+            contract, support = SYSTEM_SUPPORT.get(name, ("", ""))
+            systems[name] = _save(
                 System(
-                    name=name, name_en=name_en, kind=kind, vendor=vendors[vendor_key]
+                    name=name,
+                    name_en=name_en,
+                    kind=kind,
+                    vendor=vendors[vendor_key],
+                    maintenance_contract=contract,
+                    support_hours=support,
                 ),
                 actor=actor,
             )
+        _add_remote_access(systems, vendors, actor=actor)
         for spec in AUTHORITIES:
             _add_organisation(spec, actor=actor)
 

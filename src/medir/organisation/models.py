@@ -1,7 +1,9 @@
 """The hospital, its people and the outside organisations it depends on."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -252,6 +254,16 @@ class System(models.Model):
         related_name="systems",
     )
     notes = models.TextField(_("notes"), blank=True)
+    maintenance_contract = models.TextField(
+        _("maintenance contract"),
+        blank=True,
+        help_text=_("What the contract covers, its term and its number."),
+    )
+    support_hours = models.TextField(
+        _("support hours and numbers"),
+        blank=True,
+        help_text=_("When the vendor answers, and on which numbers, day and night."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -260,3 +272,146 @@ class System(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeviceKind(models.TextChoices):
+    # The remote-maintenance VPN appliance: the way in, in both A and B.
+    VPN = "vpn", _("VPN device")
+    # Remote-desktop gateways, modems and the like.
+    OTHER = "other", _("Other remote access")
+
+
+class DeviceOwner(models.TextChoices):
+    HOSPITAL = "hospital", _("Hospital")
+    VENDOR = "vendor", _("Vendor or contractor")
+
+
+class RemoteAccessDevice(models.Model):
+    """A device through which someone maintains a system from outside.
+
+    Only who holds the credentials is recorded, never the credentials.
+    """
+
+    system = models.ForeignKey(
+        System,
+        verbose_name=_("system"),
+        on_delete=models.CASCADE,
+        related_name="remote_access_devices",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DeviceKind.choices, default=DeviceKind.VPN
+    )
+    make = models.CharField(_("make"), max_length=100)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    firmware_version = models.CharField(_("firmware version"), max_length=100)
+    owner = models.CharField(_("owned by"), max_length=20, choices=DeviceOwner.choices)
+    credentials_held_by = models.CharField(
+        _("credentials held by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who holds the log-in details. Never enter a password here."),
+    )
+    last_patched_on = models.DateField(_("last patched on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["system__name", "make", "id"]
+        verbose_name = _("remote-access device")
+        verbose_name_plural = _("remote-access devices")
+
+    def __str__(self) -> str:
+        return f"{self.make} {self.model} ({self.system})".replace("  ", " ")
+
+    def is_unpatched(self, today, max_age_days: int) -> bool:
+        """Never patched, or patched longer ago than ``max_age_days``."""
+        if self.last_patched_on is None:
+            return True
+        return (today - self.last_patched_on).days > max_age_days
+
+
+class LogEntryAppendOnlyError(Exception):
+    """Work-log entries are never changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def delete(self):
+        raise LogEntryAppendOnlyError("work-log entries are never deleted")
+
+    def update(self, **kwargs):
+        raise LogEntryAppendOnlyError("work-log entries are never edited")
+
+
+class MaintenanceKind(models.TextChoices):
+    MAINTENANCE = "maintenance", _("Maintenance")
+    DATA_MIGRATION = "data_migration", _("Data migration")
+    OTHER = "other", _("Other work")
+
+
+class MaintenanceLogEntry(models.Model):
+    """Work done on a system, so step 2-2 can ask "what changed yesterday?".
+
+    Entries are only appended: the model refuses edits and deletions itself
+    so that no code path can rewrite what was done before an incident.
+    """
+
+    system = models.ForeignKey(
+        System,
+        verbose_name=_("system"),
+        on_delete=models.PROTECT,
+        related_name="maintenance_log",
+    )
+    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    # Either the organisation that did the work, or a free-text name (the
+    # hospital's own staff, a subcontractor), or both.
+    performed_by_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("performed by (organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="maintenance_log",
+    )
+    performed_by = models.CharField(_("performed by"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=MaintenanceKind.choices,
+        default=MaintenanceKind.MAINTENANCE,
+    )
+    summary = models.TextField(_("summary"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at", "-id"]
+        verbose_name = _("maintenance log entry")
+        verbose_name_plural = _("maintenance log entries")
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if not (self.performed_by or self.performed_by_organisation_id):
+            raise ValidationError(_("Say who performed the work."))
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LogEntryAppendOnlyError("work-log entries are never edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LogEntryAppendOnlyError("work-log entries are never deleted")
+
+    @property
+    def performer(self) -> str:
+        names = [str(self.performed_by_organisation or ""), self.performed_by]
+        return " / ".join(name for name in names if name)

@@ -5,19 +5,26 @@ these functions so that every save and deletion lands in the audit chain in
 the same transaction as the change itself.
 """
 
+import datetime
 import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from medir.audit.services import append_audit_record, snapshot
 from medir.organisation.models import (
     Hospital,
+    MaintenanceKind,
+    MaintenanceLogEntry,
     OperatorType,
+    Organisation,
     Person,
+    RemoteAccessDevice,
     Role,
     RoleAssignment,
+    System,
 )
 
 logger = logging.getLogger(__name__)
@@ -130,3 +137,94 @@ def initialise_hospital(
         )
     logger.info("Hospital initialised hospital_id=%s demo=%s", hospital.pk, is_demo)
     return hospital
+
+
+def add_remote_access_device(
+    system: System, *, actor, make: str, firmware_version: str, owner: str, **fields
+) -> RemoteAccessDevice:
+    """Inventory a device through which ``system`` is maintained remotely."""
+    device = RemoteAccessDevice(
+        system=system,
+        make=make,
+        firmware_version=firmware_version,
+        owner=owner,
+        **fields,
+    )
+    device.full_clean()
+    with transaction.atomic():
+        device.save()
+        append_audit_record(
+            actor=actor,
+            action="remote_access_device.added",
+            obj=device,
+            after=snapshot(device),
+        )
+    logger.info(
+        "Remote-access device added device_id=%s system_id=%s", device.pk, system.pk
+    )
+    return device
+
+
+def record_device_patch(
+    device: RemoteAccessDevice,
+    *,
+    actor,
+    firmware_version: str,
+    patched_on: datetime.date | None = None,
+) -> RemoteAccessDevice:
+    """Record that a device now runs ``firmware_version``, patched on a day."""
+    with transaction.atomic():
+        before = snapshot(device)
+        device.firmware_version = firmware_version
+        device.last_patched_on = patched_on or timezone.localdate()
+        device.save(update_fields=["firmware_version", "last_patched_on"])
+        append_audit_record(
+            actor=actor,
+            action="remote_access_device.patched",
+            obj=device,
+            before=before,
+            after=snapshot(device),
+        )
+    logger.info("Remote-access device patched device_id=%s", device.pk)
+    return device
+
+
+def append_maintenance_log_entry(
+    system: System,
+    *,
+    actor,
+    performed_at: datetime.datetime,
+    summary: str,
+    kind: str = MaintenanceKind.MAINTENANCE,
+    performed_by: str = "",
+    performed_by_organisation: Organisation | None = None,
+) -> MaintenanceLogEntry:
+    """Append one entry to a system's work log; entries are never changed."""
+    if timezone.is_naive(performed_at):
+        raise ValueError("performed_at must be an aware datetime")
+    if not (performed_by or performed_by_organisation):
+        raise ValueError("say who performed the work")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        entry = MaintenanceLogEntry.objects.create(
+            system=system,
+            performed_at=performed_at,
+            summary=summary,
+            kind=MaintenanceKind(kind),
+            performed_by=performed_by,
+            performed_by_organisation=performed_by_organisation,
+            recorded_by=user,
+        )
+        append_audit_record(
+            actor=actor,
+            action="maintenance_log.appended",
+            obj=entry,
+            after=snapshot(entry),
+        )
+    logger.info(
+        "Maintenance log entry appended entry_id=%s system_id=%s kind=%s",
+        entry.pk,
+        system.pk,
+        entry.kind,
+    )
+    return entry

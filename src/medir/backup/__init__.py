@@ -1,0 +1,1 @@
+"""Online backup of a data folder into one file, and its restore."""
