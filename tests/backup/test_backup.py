@@ -8,7 +8,7 @@ import threading
 import time
 import zipfile
 
-from tests.backup.conftest import (
+from tests.processes import (
     INCIDENT_NUMBERS,
     REPORT_IDS,
     run_medir,
