@@ -32,7 +32,57 @@ def test_playbook_show_json_lists_every_step_with_its_arrows(tmp_path):
     assert steps["1-2"]["roles"] == ["staff"]
     assert steps["2-1"]["next"] == ["2-2", "2-3", "2-4", "2-5", "2-6"]
     assert steps["2-12"]["phase"] == 2
-    assert set(steps["2-12"]["next"]) >= {"2-13", "2-14", "2-18", "4-3", "4-4", "4-9"}
+    assert set(steps["2-12"]["next"]) == {
+        "2-13",
+        "2-14",
+        "2-15",
+        "2-18",
+        "4-3",
+        "4-4",
+        "4-9",
+    }
+
+
+def test_a_hospitals_own_playbook_replaces_the_built_in_one(tmp_path):
+    shipped = Path(__file__).parents[1] / "src" / "medir" / "playbook" / "mhlw.yaml"
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        shipped.read_text(encoding="utf-8").replace(
+            "title_en: Disconnecting cables", "title_en: Unplug the LAN cable"
+        ),
+        encoding="utf-8",
+    )
+
+    result = run(
+        "playbook",
+        "show",
+        "--json",
+        data_dir=tmp_path,
+        env={"MEDIR_PLAYBOOK": str(own)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    steps = {step["id"]: step for step in json.loads(result.stdout)}
+    assert steps["1-2"]["title_en"] == "Unplug the LAN cable"
+
+
+def test_a_broken_own_playbook_stops_the_command_with_its_problems(tmp_path):
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "roles: [{key: staff, title: 職員, title_en: Staff}]\n"
+        "steps:\n"
+        "  - {id: '1-1', title: 検知, title_en: Detect, roles: [robot],"
+        " guidance: {ja: x}}\n"
+        "arrows: [{from: start, to: '1-1'}]\n",
+        encoding="utf-8",
+    )
+
+    result = run(
+        "playbook", "show", data_dir=tmp_path, env={"MEDIR_PLAYBOOK": str(own)}
+    )
+
+    assert result.returncode == 1
+    assert "step 1-1 (line 3): unknown role 'robot'" in result.stderr
 
 
 def test_playbook_validate_accepts_the_shipped_file(tmp_path):

@@ -82,8 +82,19 @@ def _load_secret_key() -> str:
         return from_env
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(50))
+        # Written whole to a private file first and then linked into place:
+        # a second process starting at the same moment either wins the link
+        # or reads the winner's complete key, never a half-written one.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     key = key_file.read_text().strip()
     if len(key) < 32:
         raise ImproperlyConfigured(f"{key_file} holds a key that is too short.")

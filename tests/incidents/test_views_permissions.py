@@ -1,13 +1,16 @@
 """Every persona against every action, through the pages they would use.
 
 One table says who may do what; the test walks it and compares. Exporting
-has no page yet, so it is asked of ``permissions.can`` directly.
+is tried as the evidence bundle for the police, the export that carries
+the most.
 """
+
+import datetime as dt
 
 import pytest
 
-from medir.incidents import permissions
-from medir.incidents.permissions import Action
+from medir.audit.models import AuditRecord
+from medir.evidence.services import register_hash_only_evidence
 from tests.incidents.factories import confirmed_attack
 from tests.incidents.web import event_count, make_outsider, share_with
 
@@ -38,6 +41,17 @@ LANE_STEP = {
 def cast(nurse, manager, director, vendor, admin, ehr_vendor):
     incident = confirmed_attack(nurse, manager)
     share_with(incident, ehr_vendor, manager)
+    register_hash_only_evidence(
+        incident,
+        actor=manager,
+        sha256="ab" * 32,
+        holder="架空電子カルテ株式会社",
+        kind="disk_image",
+        title="電子カルテサーバのディスクイメージ",
+        collected_at=dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC),
+        collected_by="ベンダ技術者",
+        step_id="2-14",
+    )
     people = {
         "nurse": nurse,
         "manager": manager,
@@ -55,6 +69,18 @@ def attempt(client, incident, persona: str, action: str) -> bool:
     before = event_count()
     if action == "view":
         return client.get(f"/incidents/{number}/").status_code == 200
+    if action == "export":
+        audited = AuditRecord.objects.count()
+        item = incident.evidence_items.get()
+        response = client.post(
+            f"/incidents/{number}/evidence/bundle/", {"items": [item.pk]}
+        )
+        if response.status_code == 403:
+            assert AuditRecord.objects.count() == audited, f"{persona} exported"
+            return False
+        assert response.status_code == 200, (persona, response.status_code)
+        assert response["Content-Type"] == "application/octet-stream"
+        return True
     if action == "work":
         step = LANE_STEP[persona]
         response = client.post(
@@ -84,11 +110,6 @@ def test_each_persona_may_do_exactly_what_the_table_says(cast, client_for, perso
     user = people[persona]
     client = client_for(user)
 
-    found = {}
-    for action in ACTIONS:
-        if action == "export":
-            found[action] = permissions.can(user, Action.EXPORT, incident)
-        else:
-            found[action] = attempt(client, incident, persona, action)
+    found = {action: attempt(client, incident, persona, action) for action in ACTIONS}
 
     assert found == dict(zip(ACTIONS, EXPECTED[persona], strict=True))

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -350,3 +351,29 @@ def test_an_old_thank_you_link_stops_working(client, settings):
         response = client.get(f"/report/sent/{token}/")
 
     assert response.status_code == 404
+
+
+def test_the_limit_counters_live_in_the_database_that_every_process_shares(
+    client, three_a_minute
+):
+    # Counted in memory, each server process would grant its own quota.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM medir_cache")
+        before = cursor.fetchone()[0]
+
+    client.post("/report/", ransom_note_report())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM medir_cache")
+        assert cursor.fetchone()[0] > before
+
+
+def test_a_ward_filing_forty_reports_in_a_minute_is_never_turned_away(client):
+    # The default limits (MEDIR_REPORT_RATE=60/m,600/h): a whole ward behind
+    # one address reporting at the start of an attack.
+    answers = [
+        client.post("/report/", ransom_note_report()).status_code for _ in range(40)
+    ]
+
+    assert answers == [302] * 40
+    assert Report.objects.count() == 40

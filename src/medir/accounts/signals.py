@@ -16,8 +16,12 @@ logger = logging.getLogger(__name__)
 def client_ip(request) -> str:
     """The address failed log-ins are counted against: the same rule as the
     report page's limits, so MEDIR_TRUSTED_PROXY means the same thing for
-    both and an IPv6 device cannot dodge the count by hopping in its /64."""
-    return client_address("login", request)
+    both and an IPv6 device cannot dodge the count by hopping in its /64.
+
+    An unreadable address (a test client, a broken proxy) counts as 0.0.0.0:
+    axes stores it in an address column, which PostgreSQL checks."""
+    address = client_address("login", request)
+    return "0.0.0.0" if address == "unknown" else address
 
 
 @receiver(user_locked_out, dispatch_uid="medir.accounts.audit_lockout")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medir.lib.models import NeverDeletedModel
 from medir.organisation.models import Department, System
 
 
@@ -33,7 +34,7 @@ class EntrySource(models.TextChoices):
     REPLAY = "replay", _("Replayed")
 
 
-class Incident(models.Model):
+class Incident(NeverDeletedModel):
     number = models.CharField(_("number"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=200)
     state = models.CharField(
@@ -101,7 +102,7 @@ INFECTION_SIGNS = {
 }
 
 
-class Report(models.Model):
+class Report(NeverDeletedModel):
     """An anomaly report from a member of staff or an outside party.
 
     Holds names and call-back numbers: never write these to logs.
@@ -151,7 +152,7 @@ class StepState(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
-class IncidentStep(models.Model):
+class IncidentStep(NeverDeletedModel):
     """One box of the flowchart within one incident."""
 
     incident = models.ForeignKey(
@@ -182,7 +183,7 @@ class IncidentStep(models.Model):
         return f"{self.incident.number} {self.step_id}"
 
 
-class Decision(models.Model):
+class Decision(NeverDeletedModel):
     """A choice taken at a step (confirm, attack signs, tracks …).
 
     A revision is a new row pointing at the one it supersedes.
@@ -247,7 +248,7 @@ class EventKind(models.TextChoices):
     NOTICES_SENT = "notices_sent", _("Notices to individuals recorded")
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(NeverDeletedModel):
     """Something that happened in an incident, at the time it happened.
 
     ``happened_at`` is the event's own time (from paper or a scenario when
@@ -290,7 +291,7 @@ class TimelineEvent(models.Model):
         return f"{self.incident_id} {self.kind} {self.step_id}"
 
 
-class StopUseNotice(models.Model):
+class StopUseNotice(NeverDeletedModel):
     """Which systems staff must stop using (2-7/2-9), shown on the report
     page and every dashboard until lifted."""
 
@@ -332,7 +333,7 @@ class StopUseNotice(models.Model):
         return self.lifted_at is None
 
 
-class IncidentShare(models.Model):
+class IncidentShare(NeverDeletedModel):
     """An incident made visible to an outside organisation's people.
 
     They see the outside parties' lane, the steps vendors assist with, and

@@ -502,10 +502,12 @@ def parse_playbook(text: str, *, source: str = "<playbook>") -> Playbook:
             reader.problem("a decision", line, "has no id")
             continue
         decision_id = str(item["id"])
-        where = f"decision {decision_id}"
+        at_step = str(item.get("step") or "")
+        # Naming the step too: a hospital editing its playbook looks for the
+        # step, and one step may take several decisions.
+        where = f"decision {decision_id} at step {at_step or '?'}"
         if any(existing.id == decision_id for existing in decisions):
             reader.problem(where, line, "duplicate decision id")
-        at_step = str(item.get("step") or "")
         if at_step not in step_ids:
             reader.problem(where, line, f"is taken at unknown step {at_step!r}")
         outcomes = tuple(
