@@ -10,13 +10,23 @@ from pathlib import Path
 import pytest
 
 
+def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `medir` child process on its own data folder.
+
+    The test run's own settings must not leak into the child: with the
+    suite's DATABASE_URL every child would share one PostgreSQL database
+    instead of the fresh SQLite database of its data folder.
+    """
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    return {**env, "MEDIR_DATA_DIR": str(data_dir), **extra}
+
+
 def run_medir(
     data_dir: Path, *args: str, check: bool = True, timeout: float = 180
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MEDIR_DATA_DIR": str(data_dir)}
-    # The test run's own settings must not leak into the child.
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)
+    env = child_env(data_dir)
     result = subprocess.run(
         [sys.executable, "-m", "medir", *args],
         env=env,

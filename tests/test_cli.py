@@ -1,12 +1,13 @@
 """The `medir` command, run as a person would run it."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import child_env
 
 MEDIR = [sys.executable, "-m", "medir"]
 
@@ -17,7 +18,7 @@ def run(*args, data_dir: Path, env=None):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "MEDIR_DATA_DIR": str(data_dir), **(env or {})},
+        env=child_env(data_dir, **(env or {})),
     )
 
 

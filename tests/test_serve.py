@@ -1,6 +1,5 @@
 """`medir serve` starts the production server with its static files."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -9,6 +8,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+
+from tests.processes import child_env
 
 
 def free_port() -> int:
@@ -22,11 +23,7 @@ def server(tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "medir", "serve", "--threads", "2"],
-        env={
-            **os.environ,
-            "MEDIR_DATA_DIR": str(tmp_path),
-            "MEDIR_LISTEN": f"127.0.0.1:{port}",
-        },
+        env=child_env(tmp_path, MEDIR_LISTEN=f"127.0.0.1:{port}"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -73,11 +70,7 @@ def test_serve_on_a_busy_port_says_so_and_fails(server, tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "medir", "serve"],
-        env={
-            **os.environ,
-            "MEDIR_DATA_DIR": str(tmp_path / "second"),
-            "MEDIR_LISTEN": f"127.0.0.1:{port}",
-        },
+        env=child_env(tmp_path / "second", MEDIR_LISTEN=f"127.0.0.1:{port}"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -7,6 +7,7 @@ DATABASE_URL        e.g. postgres://user:pass@host/db; SQLite in the data
 MEDIR_LISTEN        address `medir serve` listens on; 127.0.0.1:8000
 MEDIR_PUBLIC_URL    the URL people reach MedIR at (printed in QR codes)
 MEDIR_PLAYBOOK      a hospital's own playbook file instead of the built-in one
+MEDIR_DEADLINE_RULES  a hospital's own deadline rules instead of the built-in
 MEDIR_DEBUG         1 to turn on Django's debug pages (never in production)
 MEDIR_SECRET_KEY    overrides the key generated into the data folder
 MEDIR_REPORT_RATE   limits on the public report page per address; 60/m,600/h
@@ -112,6 +113,9 @@ if LISTEN_HOST not in {"0.0.0.0", "::"}:
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
 
 PLAYBOOK_FILE = read_path("MEDIR_PLAYBOOK", PACKAGE_DIR / "playbook" / "mhlw.yaml")
+DEADLINE_RULES_FILE = read_path(
+    "MEDIR_DEADLINE_RULES", PACKAGE_DIR / "deadlines" / "rules.yaml"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -480,6 +480,7 @@ def test_every_report_kind_is_generated_as_pdf_and_docx_with_its_fields(
         heading = version.fields.get(kind.heading_field) or kind.title.ja
         assert flat(heading) in text, key
         assert WAREKI.search(text), key
+        assert WAREKI.search(word_text), key
         assert "再生データ（訓練用）" in text, key
         for field in kind.fields:
             if field.show_label and field.key != kind.heading_field:

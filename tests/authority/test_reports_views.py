@@ -6,6 +6,7 @@ import io
 from urllib.parse import unquote
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -14,7 +15,8 @@ from medir.audit.models import AuditRecord
 from medir.authority.models import ReportCopySent, ReportVersion, SentVia
 from medir.authority.reports.services import edit_report, mark_report_sent
 from medir.authority.reports_queries import latest_sent_at
-from medir.incidents.models import EventKind
+from medir.authority.services import record_personal_data_facts
+from medir.incidents.models import EventKind, Incident
 from medir.organisation.models import Hospital
 from tests.authority.test_reports import replay_osaka
 from tests.incidents.web import make_outsider
@@ -316,3 +318,31 @@ def test_signed_out_visitors_are_sent_to_log_in(osaka, client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_osaka_attack_at_its_real_date_owed_the_ppc_nothing_yet(
+    manager, director, client_for
+):
+    # The Osaka hospital is run by a 地方独立行政法人, and October 2022 was
+    # before the PPC rules reached such hospitals (2023-04-01).
+    Hospital.objects.create(name="架空府立総合病院", operator_type="local_incorporated")
+    call_command("replay", "osaka-2022")
+    incident = Incident.objects.get(scenario="osaka-2022")
+    record_personal_data_facts(
+        incident,
+        actor=None,
+        leaked="possibly",
+        damaged="yes",
+        sensitive="yes",
+        wrongful_purpose="yes",
+        people_count_kind="unknown",
+    )
+
+    with translation.override("ja"):
+        url = f"/incidents/{incident.number}/authority/facts/"
+        text = client_for(manager).get(url).content.decode()
+
+    assert "この状況では報告義務はありません" in text
+    assert "2022-10-31 の時点では、地方公共団体・地方独立行政法人" in text
+    assert "各団体の条例が適用されていました" in text
+    assert "個人情報保護委員会への速報" not in text

@@ -1,7 +1,6 @@
 """`medir backup` and `medir restore`, run as an operator runs them."""
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -11,6 +10,7 @@ import zipfile
 from tests.processes import (
     INCIDENT_NUMBERS,
     REPORT_IDS,
+    child_env,
     run_medir,
     shell_json,
 )
@@ -38,7 +38,7 @@ def start_writer(data_dir, stop_file):
             *("-m", "medir", "manage", "shell", "-c"),
             WRITER.format(stop=str(stop_file)),
         ],
-        env={**os.environ, "MEDIR_DATA_DIR": str(data_dir)},
+        env=child_env(data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -203,11 +203,7 @@ def test_backup_of_an_empty_data_folder_says_there_is_nothing(tmp_path):
 def test_backup_of_a_postgresql_installation_points_to_pg_dump(tmp_path):
     env_result = subprocess.run(
         [sys.executable, "-m", "medir", "backup", str(tmp_path / "pg.zip")],
-        env={
-            **os.environ,
-            "MEDIR_DATA_DIR": str(tmp_path),
-            "DATABASE_URL": "postgres://medir@127.0.0.1:1/medir",
-        },
+        env=child_env(tmp_path, DATABASE_URL="postgres://medir@127.0.0.1:1/medir"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,6 +1,5 @@
 """`medir serve` runs the reminder job itself, in its own process."""
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ from django.core.management import call_command
 from medir.deadlines import scheduler as scheduler_module
 from medir.server.management.commands import serve as serve_command
 from tests.deadlines.smtp import SmtpServer, free_port
+from tests.processes import child_env
 
 
 def test_serve_starts_the_reminder_scheduler_and_shuts_it_down(monkeypatch, db):
@@ -87,12 +87,9 @@ SETUP = textwrap.dedent(
 
 
 def test_serve_mails_an_overdue_reminder_to_a_real_smtp_server(tmp_path):
-    env = {
-        **os.environ,
-        "MEDIR_DATA_DIR": str(tmp_path),
-        "MEDIR_LISTEN": f"127.0.0.1:{free_port()}",
-        "MEDIR_LOG_LEVEL": "INFO",
-    }
+    env = child_env(
+        tmp_path, MEDIR_LISTEN=f"127.0.0.1:{free_port()}", MEDIR_LOG_LEVEL="INFO"
+    )
     medir = [sys.executable, "-m", "medir"]
     for command in (["manage", "migrate"], ["manage", "shell", "-c", SETUP]):
         subprocess.run(

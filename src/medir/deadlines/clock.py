@@ -14,8 +14,8 @@ from pathlib import Path
 
 import jpholiday
 import yaml
-
-RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -55,41 +55,79 @@ class Deadline:
 
 
 def _month_day(text: str) -> tuple[int, int]:
-    month, day = text.split("-")
-    return int(month), int(day)
+    month, day = (int(part) for part in str(text).split("-"))
+    dt.date(2024, month, day)  # a leap year: 02-29 is a real day
+    return month, day
+
+
+class RulesError(ImproperlyConfigured):
+    """The deadline rules file cannot be used; names the file and the rule."""
+
+
+def load_rules(path: Path | None = None) -> tuple[Counting, tuple[Rule, ...]]:
+    """The installation's rules: ``settings.DEADLINE_RULES_FILE`` (the
+    shipped rules.yaml unless ``MEDIR_DEADLINE_RULES`` names another)."""
+    return _load_rules(Path(path or settings.DEADLINE_RULES_FILE))
 
 
 @cache
-def load_rules(path: Path = RULES_FILE) -> tuple[Counting, tuple[Rule, ...]]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    counting_raw = raw["counting"]
-    closure = counting_raw["year_end_closure"]
-    counting = Counting(
-        awareness_is_day_one=bool(counting_raw["awareness_is_day_one"]),
-        roll_forward=bool(counting_raw["roll_forward_past_closed_days"]),
+def _load_rules(path: Path) -> tuple[Counting, tuple[Rule, ...]]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RulesError(f"{path}: cannot be read ({error.strerror})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise RulesError(f"{path}: is not valid UTF-8 YAML ({error})") from None
+    try:
+        return _parse_counting(raw["counting"]), tuple(
+            _parse_rule(item) for item in raw["rules"]
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise RulesError(f"{path}: {_describe(error)}") from None
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"{error.args[0]!r} is missing"
+    return str(error)
+
+
+def _parse_counting(raw: dict) -> Counting:
+    closure = raw["year_end_closure"]
+    return Counting(
+        awareness_is_day_one=bool(raw["awareness_is_day_one"]),
+        roll_forward=bool(raw["roll_forward_past_closed_days"]),
         closure_from=_month_day(closure["from"]),
         closure_to=_month_day(closure["to"]),
-        confirmed=bool(counting_raw["confirmed"]),
-        basis=str(counting_raw["basis"]),
+        confirmed=bool(raw["confirmed"]),
+        basis=str(raw["basis"]),
     )
-    rules = tuple(
-        Rule(
-            key=item["key"],
-            title_ja=item["title"]["ja"],
-            title_en=item["title"]["en"],
-            basis=item["basis"],
-            statutory=bool(item["statutory"]),
-            effective_from=item["effective_from"],
-            days=item.get("days"),
-            days_if_wrongful_purpose=item.get("days_if_wrongful_purpose"),
-            promptly=bool(item.get("promptly", False)),
-            ppc=bool(item.get("ppc", False)),
-            track=str(item.get("track", "")),
-            report_kind=str(item.get("report_kind", "")),
-        )
-        for item in raw["rules"]
+
+
+def _parse_rule(item: dict) -> Rule:
+    key = str(item["key"])
+    for field in ("days", "days_if_wrongful_purpose"):
+        days = item.get(field)
+        if days is not None and (type(days) is not int or not 1 <= days <= 366):
+            raise ValueError(f"rule {key}: {field} must be a whole number 1-366")
+    if not isinstance(item["effective_from"], dt.date):
+        raise ValueError(f"rule {key}: effective_from must be a date like 2022-04-01")
+    if item.get("days") is None and not item.get("promptly"):
+        raise ValueError(f"rule {key}: needs days or promptly: true")
+    return Rule(
+        key=key,
+        title_ja=item["title"]["ja"],
+        title_en=item["title"]["en"],
+        basis=item["basis"],
+        statutory=bool(item["statutory"]),
+        effective_from=item["effective_from"],
+        days=item.get("days"),
+        days_if_wrongful_purpose=item.get("days_if_wrongful_purpose"),
+        promptly=bool(item.get("promptly", False)),
+        ppc=bool(item.get("ppc", False)),
+        track=str(item.get("track", "")),
+        report_kind=str(item.get("report_kind", "")),
     )
-    return counting, rules
 
 
 def is_closed_day(day: dt.date, counting: Counting) -> bool:

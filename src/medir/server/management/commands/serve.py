@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from waitress import create_server
 
+from medir.deadlines.clock import load_rules
 from medir.deadlines.scheduler import start_reminder_scheduler
 from medir.organisation.models import Hospital
 from medir.playbook.schema import get_playbook
@@ -26,8 +27,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, threads: int, no_migrate: bool, **options):
-        # A broken playbook must stop start-up, not the first incident.
+        # A broken playbook or rules file must stop start-up, not the first
+        # incident.
         get_playbook()
+        load_rules()
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
