@@ -1,8 +1,8 @@
 """Every persona against every action, through the pages they would use.
 
 One table says who may do what; the test walks it and compares. Exporting
-is tried as the evidence bundle for the police, the export that carries
-the most.
+is tried twice: as the evidence bundle for the police, the export that
+carries the most, and as the PDF of an authority report.
 """
 
 import datetime as dt
@@ -10,20 +10,21 @@ import datetime as dt
 import pytest
 
 from medir.audit.models import AuditRecord
+from medir.authority.reports.services import edit_report
 from medir.evidence.services import register_hash_only_evidence
 from tests.incidents.factories import confirmed_attack
 from tests.incidents.web import event_count, make_outsider, share_with
 
-ACTIONS = ("view", "work", "decide", "share", "export")
+ACTIONS = ("view", "work", "decide", "share", "evidence", "export", "report")
 
 EXPECTED = {
-    #                   view   work   decide share  export
-    "nurse":           (True,  True,  False, False, False),
-    "manager":         (True,  True,  True,  True,  True),
-    "director":        (True,  True,  True,  True,  True),
-    "shared vendor":   (True,  True,  False, False, False),
-    "unshared vendor": (False, False, False, False, False),
-    "admin":           (False, False, False, False, False),
+    #                   view   work   decide share  evidence export report
+    "nurse":           (True,  True,  False, False, False,   False, False),
+    "manager":         (True,  True,  True,  True,  True,    True,  True),
+    "director":        (True,  True,  True,  True,  True,    True,  True),
+    "shared vendor":   (True,  True,  False, False, False,   False, False),
+    "unshared vendor": (False, False, False, False, False,   False, False),
+    "admin":           (False, False, False, False, False,   False, False),
 }  # fmt: skip
 
 # A step of each persona's own lane, ready once attack signs are present.
@@ -52,6 +53,7 @@ def cast(nurse, manager, director, vendor, admin, ehr_vendor):
         collected_by="ベンダ技術者",
         step_id="2-14",
     )
+    edit_report(incident, kind="ipa_consultation", fields={}, actor=manager)
     people = {
         "nurse": nurse,
         "manager": manager,
@@ -69,6 +71,14 @@ def attempt(client, incident, persona: str, action: str) -> bool:
     before = event_count()
     if action == "view":
         return client.get(f"/incidents/{number}/").status_code == 200
+    if action == "evidence":
+        return client.get(f"/incidents/{number}/evidence/").status_code == 200
+    if action == "report":
+        response = client.get(
+            f"/incidents/{number}/authority/reports/ipa_consultation/v1.pdf"
+        )
+        assert response.status_code in {200, 403}, (persona, response.status_code)
+        return response.status_code == 200
     if action == "export":
         audited = AuditRecord.objects.count()
         item = incident.evidence_items.get()
