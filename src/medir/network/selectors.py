@@ -382,3 +382,93 @@ def _summary_lines(state: NetworkState) -> str:
     else:
         lines.append("外部接続: 登録なし")
     return "\n".join(lines)
+
+
+# --- At the incident's steps ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """An affected asset, where it sits and what it talks to."""
+
+    asset: AssetVersion
+    segment: SegmentVersion | None
+    neighbours: list[tuple[AssetVersion, SegmentVersion | None, str]]
+    externals: list[ExternalConnectionVersion]
+
+
+def affected_reach(incident, state: NetworkState | None = None) -> list[Reach]:
+    """The assets of the incident's affected systems, with their segment,
+    the assets they connect to (and those assets' segments) and their lines
+    to the outside (step 2-3)."""
+    state = state or network_as_of()
+    systems = set(incident.affected_systems.values_list("pk", flat=True))
+    found = []
+    for asset in state.assets:
+        if asset.system_id not in systems:
+            continue
+        neighbours = [
+            (other, state.segment_of(other), connection.label)
+            for connection, other in state.neighbours(asset)
+        ]
+        found.append(
+            Reach(asset, state.segment_of(asset), neighbours, state.externals_of(asset))
+        )
+    return found
+
+
+def is_backup(state: NetworkState, asset: AssetVersion) -> bool:
+    segment = state.segment_of(asset)
+    return asset.kind == AssetKind.BACKUP_STORAGE or (
+        segment is not None and segment.purpose == SegmentPurpose.BACKUP
+    )
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A line to cut at step 2-6, with both ends named."""
+
+    near: AssetVersion
+    near_segment: SegmentVersion | None
+    far: str  # the other asset's or the outside party's name
+    far_segment: SegmentVersion | None
+    external: ExternalConnectionVersion | None = None
+
+
+def backup_path(state: NetworkState | None = None) -> list[Cut]:
+    """The links between the backups and the rest of the network: isolate
+    these first so that the backups survive (step 2-6)."""
+    state = state or network_as_of()
+    cuts = []
+    for asset in state.assets:
+        if not is_backup(state, asset):
+            continue
+        for _connection, other in state.neighbours(asset):
+            if is_backup(state, other):
+                continue
+            cuts.append(
+                Cut(asset, state.segment_of(asset), other.name, state.segment_of(other))
+            )
+        for external in state.externals_of(asset):
+            cuts.append(
+                Cut(asset, state.segment_of(asset), external.party, None, external)
+            )
+    return cuts
+
+
+def externals_to_cut(state: NetworkState | None = None) -> list[Cut]:
+    """Every line to the outside, remote maintenance first (step 2-6)."""
+    state = state or network_as_of()
+    externals = sorted(
+        state.externals,
+        key=lambda e: (
+            not e.is_remote_maintenance,
+            CUT_ORDER.index(e.kind),
+            e.party,
+        ),
+    )
+    cuts = []
+    for external in externals:
+        asset = state.asset_by_id[external.asset_id]
+        cuts.append(Cut(asset, state.segment_of(asset), external.party, None, external))
+    return cuts
