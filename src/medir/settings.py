@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "medir.authority",
     "medir.evidence",
     "medir.contacts",
+    "medir.network",
     "medir.backup",
     "medir.server",
 ]

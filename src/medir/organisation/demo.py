@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from medir.network.demo import load_demo_network
 from medir.organisation.models import (
     ChannelKind,
     ContactChannel,
@@ -718,6 +719,7 @@ def load_demo_hospital(*, actor=None) -> list[tuple[str, str, str]]:
         _add_remote_access(systems, vendors, actor=actor)
         for spec in AUTHORITIES:
             _add_organisation(spec, actor=actor)
+        load_demo_network(actor=actor)
 
         # initialise_hospital created the administrator; give them a
         # department, a job title and channels like everyone else.

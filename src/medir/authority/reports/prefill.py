@@ -36,6 +36,7 @@ from medir.authority.selectors import get_ppc_assessment
 from medir.incidents.models import EventKind, Incident, InfectionSign, StepState
 from medir.incidents.selectors import current_decisions
 from medir.lib.dates import JAPAN, wareki
+from medir.network.selectors import summarise_network_ja
 from medir.organisation.models import Hospital, Person, Role
 from medir.playbook.schema import Playbook, get_playbook
 
@@ -442,9 +443,8 @@ def resolve(source: str, sources: Sources, playbook: Playbook) -> list[Value]:
         "decisions": lambda: _decisions(sources, playbook),
         "notices": lambda: _notices(sources),
         "reports_sent": lambda: _reports_sent(sources, load_kinds()),
-        # TODO(#4): fill from the network configuration diagram (0-2) once
-        # MedIR keeps one; until then the police field keeps its default.
-        "network_diagram": lambda: "",
+        # Empty without network data, so the police field keeps its default.
+        "network_diagram": summarise_network_ja,
     }
     if source in simple:
         value = simple[source]()
