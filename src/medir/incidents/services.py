@@ -1327,6 +1327,7 @@ def record_call(
             "call.recorded",
             event,
             after={"incident": incident.number, "step": step_id, **data},
+            event=event,
         )
     logger.info(
         "Call recorded incident_id=%s step=%s callee_type=%s callee_id=%s outcome=%s",
