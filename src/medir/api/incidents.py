@@ -4,6 +4,7 @@ Each endpoint finds what the URL names, asks ``permissions`` whether the
 caller may act, and calls the same service function as the web pages.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -31,15 +32,17 @@ from medir.api.schemas import (
     ReportIn,
     SkipStepIn,
     StartStepIn,
+    StepCallIn,
     StepNoteIn,
     StepOut,
     TimelineNoteIn,
 )
+from medir.contacts.selectors import may_read_directory
 from medir.incidents import services
 from medir.incidents.models import Incident, IncidentState
 from medir.incidents.permissions import Action, incidents_visible_to, require
 from medir.incidents.selectors import get_incident_picture
-from medir.organisation.models import Department
+from medir.organisation.models import Department, Organisation, Person
 from medir.playbook.schema import get_playbook
 
 router = Router()
@@ -281,6 +284,42 @@ def add_step_note(request, number: str, step_id: str, payload: StepNoteIn):
         actor=request.auth,
         text=payload.text,
         step_id=step_id,
+        **timing(payload),
+    )
+    return Status(201, present.timeline_event(event, request.auth, with_names=True))
+
+
+@router.post(
+    "/incidents/{number}/steps/{step_id}/calls",
+    response={201: EventOut, **ERRORS},
+    tags=["steps"],
+)
+def record_step_call(request, number: str, step_id: str, payload: StepCallIn):
+    """Record a call made at a step (who, when, outcome); not for outside
+    parties, who do not read the hospital's directory."""
+    incident = _step_to_work_on(request, number, step_id)
+    if not may_read_directory(request.auth):
+        raise PermissionDenied
+    if (payload.callee_person_id is None) == (payload.callee_organisation_id is None):
+        raise BadInput(
+            "callee_person_id",
+            _("Choose one person or one organisation to call."),
+        )
+    if payload.callee_person_id is not None:
+        callee = Person.objects.filter(pk=payload.callee_person_id).first()
+        field = "callee_person_id"
+    else:
+        callee = Organisation.objects.filter(pk=payload.callee_organisation_id).first()
+        field = "callee_organisation_id"
+    if callee is None:
+        raise BadInput(field, _("Choose whom you called."))
+    event = services.record_call(
+        incident,
+        actor=request.auth,
+        step_id=step_id,
+        callee=callee,
+        outcome=payload.outcome,
+        note=payload.note,
         **timing(payload),
     )
     return Status(201, present.timeline_event(event, request.auth, with_names=True))

@@ -82,6 +82,15 @@ class StepNoteIn(Timing):
     text: str
 
 
+class StepCallIn(Timing):
+    """A call made at a step: to a person or to an organisation."""
+
+    callee_person_id: int | None = None
+    callee_organisation_id: int | None = None
+    outcome: Literal["reached", "no_answer", "left_message", "wrong_number"]
+    note: str = ""
+
+
 class DecisionIn(Timing):
     decision_id: str
     # One outcome key, or a list of keys for a multiple-choice decision.

@@ -1,7 +1,13 @@
-"""Importing the contact directory from a CSV file, all or nothing.
+"""Changes to the contact directory and the call tree, each audited.
 
-Every record is stored through ``medir.organisation.services`` so that each
-lands in the audit chain. See ``medir.contacts.csvfile`` for the columns.
+Editing people, outside organisations and their ordered channels, marking
+them verified, the call tree, and importing a CSV file all or nothing. Every
+record is stored through ``medir.organisation.services`` so that each lands
+in the audit chain in the same transaction as the change. See
+``medir.contacts.csvfile`` for the CSV columns.
+
+Functions that edit raise ``ContactError`` with a message for the person
+who tried; nothing has changed when they do.
 """
 
 import datetime
@@ -11,10 +17,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medir.contacts.csvfile import read_rows
+from medir.contacts.models import CallTreeLink, CallWhen
 from medir.organisation.models import (
+    Authority,
     ChannelKind,
     ContactChannel,
     Department,
@@ -22,8 +31,13 @@ from medir.organisation.models import (
     OrganisationKind,
     Person,
     Role,
+    RoleAssignment,
 )
-from medir.organisation.services import create_person, save_organisation_record
+from medir.organisation.services import (
+    create_person,
+    delete_organisation_record,
+    save_organisation_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -325,3 +339,306 @@ def import_contacts(data: bytes, *, actor, apply: bool) -> ImportResult:
         result.channels,
     )
     return result
+
+
+# --- Editing in MedIR's own pages ------------------------------------------
+
+
+class ContactError(Exception):
+    """A change to the directory that cannot be made; the message is for
+    the user."""
+
+
+def _clean(value: str, *, label: str, required: bool = False, max_length: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ContactError(_("Please give %(field)s.") % {"field": label})
+    if len(value) > max_length:
+        raise ContactError(
+            _("%(field)s is too long (at most %(max)s characters).")
+            % {"field": label, "max": max_length}
+        )
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+        raise ContactError(
+            _("%(field)s contains characters that are not text.") % {"field": label}
+        )
+    return value
+
+
+def _clean_url(value: str) -> str:
+    value = (value or "").strip()
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise ContactError(
+                _("“%(value)s” is not a web address.") % {"value": value}
+            ) from None
+    return value
+
+
+def save_person(
+    person: Person | None,
+    *,
+    actor,
+    display_name: str,
+    roles: list[str],
+    job_title: str = "",
+    department: Department | None = None,
+    organisation: Organisation | None = None,
+    deputy_for: Person | None = None,
+    is_active: bool = True,
+) -> Person:
+    """Create a person (``person`` is None) or change one, with their roles."""
+    display_name = _clean(
+        display_name, label=_("the name"), required=True, max_length=100
+    )
+    job_title = _clean(job_title, label=_("the job title"), max_length=100)
+    unknown = [role for role in roles if role not in Role.values]
+    if unknown:
+        raise ContactError(_("Unknown role: %(role)s") % {"role": unknown[0]})
+    if department is not None and organisation is not None:
+        raise ContactError(_("Give a department or an outside organisation, not both."))
+    if deputy_for is not None and person is not None:
+        # Walking up the deputies keeps A from standing in for B who stands
+        # in for A: at night nobody would be the principal.
+        chain = deputy_for
+        while chain is not None:
+            if chain.pk == person.pk:
+                raise ContactError(
+                    _("%(name)s cannot be their own deputy, even indirectly.")
+                    % {"name": display_name}
+                )
+            chain = chain.deputy_for
+    roles = sorted(set(roles))
+
+    if person is None:
+        return create_person(
+            actor=actor,
+            display_name=display_name,
+            roles=roles,
+            job_title=job_title,
+            department=department,
+            organisation=organisation,
+            deputy_for=deputy_for,
+            is_active=is_active,
+        )
+
+    with transaction.atomic():
+        person.display_name = display_name
+        person.job_title = job_title
+        person.department = department
+        person.organisation = organisation
+        person.deputy_for = deputy_for
+        person.is_active = is_active
+        save_organisation_record(person, actor=actor, is_new=False)
+        current = {assignment.role: assignment for assignment in person.roles.all()}
+        for role in sorted(set(current) - set(roles)):
+            delete_organisation_record(current[role], actor=actor)
+        for role in sorted(set(roles) - set(current)):
+            save_organisation_record(
+                RoleAssignment(person=person, role=role), actor=actor, is_new=True
+            )
+    logger.info("Person changed person_id=%s roles=%s", person.pk, ",".join(roles))
+    return person
+
+
+def save_organisation(
+    organisation: Organisation | None,
+    *,
+    actor,
+    name: str,
+    kind: str,
+    name_en: str = "",
+    source_url: str = "",
+    needs_verification: bool = False,
+    verified_on: datetime.date | None = None,
+    authority: str = "",
+    notes: str = "",
+) -> Organisation:
+    """Create an outside organisation (``organisation`` is None) or change
+    one."""
+    name = _clean(name, label=_("the name"), required=True, max_length=200)
+    name_en = _clean(name_en, label=_("the English name"), max_length=200)
+    notes = _clean(notes, label=_("the notes"), max_length=2000)
+    if kind not in OrganisationKind.values:
+        raise ContactError(_("Choose the kind of organisation."))
+    if authority and authority not in Authority.values:
+        raise ContactError(_("Unknown authority: %(key)s") % {"key": authority})
+    if authority and kind != OrganisationKind.AUTHORITY:
+        raise ContactError(_("Only an organisation of kind authority can be one."))
+    source_url = _clean_url(source_url)
+    others = Organisation.objects.exclude(pk=organisation.pk if organisation else None)
+    if others.filter(name=name).exists():
+        raise ContactError(_("%(name)s already exists.") % {"name": name})
+    if authority and others.filter(authority=authority).exists():
+        raise ContactError(
+            _("Another organisation is already recorded as %(authority)s.")
+            % {"authority": Authority(authority).label}
+        )
+
+    is_new = organisation is None
+    organisation = organisation or Organisation()
+    organisation.name = name
+    organisation.name_en = name_en
+    organisation.kind = kind
+    organisation.source_url = source_url
+    organisation.needs_verification = needs_verification
+    organisation.verified_on = verified_on
+    organisation.authority = authority
+    organisation.notes = notes
+    return save_organisation_record(organisation, actor=actor, is_new=is_new)
+
+
+def _owner_channels(owner: Person | Organisation):
+    key = "person" if isinstance(owner, Person) else "organisation"
+    return ContactChannel.objects.filter(**{key: owner}).order_by("order", "id")
+
+
+def save_channel(
+    channel: ContactChannel | None,
+    *,
+    actor,
+    owner: Person | Organisation | None = None,
+    kind: str,
+    value: str,
+    label: str = "",
+    out_of_hours: bool = False,
+    source_url: str = "",
+    needs_verification: bool = False,
+    verified_on: datetime.date | None = None,
+) -> ContactChannel:
+    """Add a channel to ``owner`` (last in order) or change ``channel``."""
+    if kind not in ChannelKind.values:
+        raise ContactError(_("Choose the kind of channel."))
+    value = _clean(
+        value, label=_("the number or address"), required=True, max_length=200
+    )
+    label = _clean(label, label=_("the note"), max_length=100)
+    source_url = _clean_url(source_url)
+
+    with transaction.atomic():
+        is_new = channel is None
+        if channel is None:
+            if owner is None:
+                raise ContactError(_("Say whose channel this is."))
+            last = _owner_channels(owner).last()
+            channel = ContactChannel(
+                **{"person" if isinstance(owner, Person) else "organisation": owner},
+                order=(last.order + 1) if last else 1,
+            )
+        channel.kind = kind
+        channel.value = value
+        channel.label = label
+        channel.out_of_hours = out_of_hours
+        channel.source_url = source_url
+        channel.needs_verification = needs_verification
+        channel.verified_on = verified_on
+        save_organisation_record(channel, actor=actor, is_new=is_new)
+    return channel
+
+
+def delete_channel(channel: ContactChannel, *, actor) -> None:
+    delete_organisation_record(channel, actor=actor)
+
+
+def move_channel(channel: ContactChannel, *, actor, direction: str) -> None:
+    """Move a channel one place ``up`` (tried earlier) or ``down``.
+
+    The owner's channels are numbered 1, 2, … afresh, so that equal or
+    gapped orders from an import move predictably.
+    """
+    if direction not in ("up", "down"):
+        raise ContactError(_("Move a channel up or down."))
+    with transaction.atomic():
+        owner = channel.person or channel.organisation
+        channels = list(_owner_channels(owner).select_for_update())
+        index = next(i for i, c in enumerate(channels) if c.pk == channel.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(channels):
+            raise ContactError(_("The channel cannot move further."))
+        channels[index], channels[other] = channels[other], channels[index]
+        for order, item in enumerate(channels, start=1):
+            if item.order != order:
+                item.order = order
+                save_organisation_record(item, actor=actor, is_new=False)
+
+
+def mark_verified(
+    owner: Person | Organisation, *, actor, on: datetime.date | None = None
+) -> None:
+    """Record that ``owner``'s details and every channel were checked ``on``
+    a day (today by default)."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        owner.verified_on = on
+        save_organisation_record(owner, actor=actor, is_new=False)
+        for channel in _owner_channels(owner):
+            channel.verified_on = on
+            save_organisation_record(channel, actor=actor, is_new=False)
+    logger.info("Contact verified type=%s id=%s", owner._meta.label_lower, owner.pk)
+
+
+# --- The call tree -----------------------------------------------------------
+
+
+def save_call_tree_link(
+    link: CallTreeLink | None,
+    *,
+    actor,
+    caller: Person,
+    callee_person: Person | None = None,
+    callee_organisation: Organisation | None = None,
+    position: int = 1,
+    when: str = CallWhen.ALWAYS,
+    note: str = "",
+) -> CallTreeLink:
+    """Add an arrow to the call tree (``link`` is None) or change one."""
+    if (callee_person is None) == (callee_organisation is None):
+        raise ContactError(_("Choose one person or one organisation to call."))
+    if callee_person is not None and callee_person.pk == caller.pk:
+        raise ContactError(_("A person cannot call themselves."))
+    if callee_person is not None and _calls_back(callee_person, caller, link):
+        raise ContactError(
+            _("%(callee)s already calls %(caller)s: the tree would go round.")
+            % {"callee": callee_person.display_name, "caller": caller.display_name}
+        )
+    if when not in CallWhen.values:
+        raise ContactError(_("Choose when the call is made."))
+    if not 1 <= int(position) <= 99:
+        raise ContactError(_("The order is a number from 1 to 99."))
+    note = _clean(note, label=_("the note"), max_length=200)
+
+    is_new = link is None
+    link = link or CallTreeLink()
+    link.caller = caller
+    link.callee_person = callee_person
+    link.callee_organisation = callee_organisation
+    link.position = int(position)
+    link.when = when
+    link.note = note
+    return save_organisation_record(link, actor=actor, is_new=is_new)
+
+
+def _calls_back(start: Person, target: Person, ignore: CallTreeLink | None) -> bool:
+    """Whether ``start`` reaches ``target`` through the tree's arrows."""
+    links = CallTreeLink.objects.exclude(callee_person=None)
+    if ignore is not None and ignore.pk:
+        links = links.exclude(pk=ignore.pk)
+    edges: dict[int, set[int]] = {}
+    for caller_id, callee_id in links.values_list("caller_id", "callee_person_id"):
+        edges.setdefault(caller_id, set()).add(callee_id)
+    seen, frontier = set(), [start.pk]
+    while frontier:
+        current = frontier.pop()
+        if current == target.pk:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        frontier.extend(edges.get(current, ()))
+    return False
+
+
+def delete_call_tree_link(link: CallTreeLink, *, actor) -> None:
+    delete_organisation_record(link, actor=actor)

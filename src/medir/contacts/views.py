@@ -33,6 +33,9 @@ def _render_directory(request, *, import_result=None, import_error="", status=20
         "today": today,
         "columns": COLUMNS,
         "is_administrator": selectors.is_administrator(request.user),
+        "may_edit": selectors.may_edit_directory(request.user),
+        "may_read_systems": selectors.may_read_systems(request.user),
+        "out_of_hours": selectors.out_of_hours_contacts(),
         "import_result": import_result,
         "import_error": import_error,
     }

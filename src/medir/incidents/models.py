@@ -246,6 +246,7 @@ class EventKind(models.TextChoices):
     REPORT_SAVED = "report_saved", _("Authority report saved")
     REPORT_SENT = "report_sent", _("Authority report recorded as sent")
     NOTICES_SENT = "notices_sent", _("Notices to individuals recorded")
+    CALL_MADE = "call_made", _("Call made")
 
 
 class TimelineEvent(NeverDeletedModel):

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medir.audit.services import append_audit_record, serialise_writes, snapshot
+from medir.contacts.models import CallOutcome
 from medir.incidents.models import (
     Decision,
     EntrySource,
@@ -34,7 +35,12 @@ from medir.incidents.models import (
     TimelineEvent,
 )
 from medir.incidents.selectors import current_decisions, get_incident_picture
-from medir.organisation.models import Department, Organisation, OrganisationKind
+from medir.organisation.models import (
+    Department,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 from medir.playbook.engine import FINISHED, Status
 from medir.playbook.explain import explain_status
 from medir.playbook.schema import Playbook, get_playbook
@@ -1241,3 +1247,94 @@ def unshare_incident(
         )
     logger.info("Incident sharing ended share_id=%s", share.pk)
     return share
+
+
+# --- Calls -------------------------------------------------------------------
+
+# A call is recorded after hanging up, often after a second and third call;
+# a live entry may lie this far back before it must come from paper.
+CALL_LATE_LIMIT = dt.timedelta(hours=12)
+
+
+def _call_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
+    now = timezone.now()
+    if happened_at is None or source != EntrySource.LIVE:
+        return _event_time(happened_at, source)
+    if timezone.is_naive(happened_at):
+        raise IncidentError(_("The time must include a time zone."))
+    _check_year(happened_at)
+    if happened_at > now + FUTURE_TOLERANCE:
+        raise IncidentError(_("The time lies in the future; check the date and time."))
+    if happened_at < now - CALL_LATE_LIMIT:
+        raise IncidentError(
+            _(
+                "A live entry takes the current time. To record an earlier "
+                "time, mark the entry as transcribed from paper."
+            )
+        )
+    return happened_at
+
+
+def record_call(
+    incident: Incident,
+    *,
+    actor,
+    step_id: str,
+    callee: Person | Organisation,
+    outcome: str,
+    note: str = "",
+    happened_at: dt.datetime | None = None,
+    source: str = EntrySource.LIVE,
+    actor_role: str = "",
+) -> TimelineEvent:
+    """Record that someone was called at a step, and how it went.
+
+    The callee's name is kept in the event as it was at the time of the
+    call; numbers are not, since the directory holds them.
+    """
+    happened_at = _call_time(happened_at, source)
+    if outcome not in CallOutcome.values:
+        raise IncidentError(_("Choose how the call went."))
+    if not isinstance(callee, Person | Organisation) or callee.pk is None:
+        raise IncidentError(_("Choose whom you called."))
+    note = _clean_text(note, field=_("the note"), max_length=500)
+    playbook = get_playbook()
+    if step_id not in playbook.step_index:
+        raise IncidentError(_("Unknown step: %(step)s") % {"step": step_id})
+    callee_type = "person" if isinstance(callee, Person) else "organisation"
+    name = callee.display_name if isinstance(callee, Person) else callee.name
+    data = {
+        "callee_type": callee_type,
+        "callee_id": callee.pk,
+        "callee": name,
+        "outcome": outcome,
+    }
+    with transaction.atomic():
+        incident = _lock(incident)
+        event = _write_event(
+            incident,
+            kind=EventKind.CALL_MADE,
+            actor=actor,
+            actor_role=_actor_role(actor, actor_role, playbook.step(step_id).roles),
+            happened_at=happened_at,
+            source=source,
+            step_id=step_id,
+            text=note,
+            data=data,
+        )
+        _audit(
+            actor,
+            "call.recorded",
+            event,
+            after={"incident": incident.number, "step": step_id, **data},
+            event=event,
+        )
+    logger.info(
+        "Call recorded incident_id=%s step=%s callee_type=%s callee_id=%s outcome=%s",
+        incident.pk,
+        step_id,
+        callee_type,
+        callee.pk,
+        outcome,
+    )
+    return event

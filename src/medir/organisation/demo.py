@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from medir.contacts.demo import load_demo_contacts
 from medir.network.demo import load_demo_network
 from medir.organisation.models import (
     ChannelKind,
@@ -744,6 +745,8 @@ def load_demo_hospital(*, actor=None) -> list[tuple[str, str, str]]:
             )
             _add_channels(spec.channels, actor=actor, person=person)
             people[spec.username] = person
+
+        load_demo_contacts(actor=actor)
 
     return demo_logins()
 

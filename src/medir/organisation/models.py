@@ -80,6 +80,17 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Authority(models.TextChoices):
+    """Which authority an organisation is, so each step shows the right one."""
+
+    MHLW = "mhlw", _("Ministry of Health, Labour and Welfare (MHLW)")
+    PPC = "ppc", _("Personal Information Protection Commission (PPC)")
+    POLICE = "police", _("Police")
+    IPA = "ipa", _("IPA")
+    JPCERT = "jpcert", _("JPCERT/CC")
+    PREFECTURE = "prefecture", _("Prefecture")
+
+
 class Organisation(models.Model):
     """An outside organisation the hospital calls on or reports to."""
 
@@ -93,9 +104,20 @@ class Organisation(models.Model):
     needs_verification = models.BooleanField(
         _("to be verified (要確認)"), default=False
     )
+    # Set on the one organisation that plays this part for the hospital.
+    authority = models.CharField(
+        _("authority"), max_length=20, choices=Authority.choices, blank=True
+    )
 
     class Meta:
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority"],
+                condition=~models.Q(authority=""),
+                name="one_organisation_per_authority",
+            )
+        ]
         verbose_name = _("outside organisation")
         verbose_name_plural = _("outside organisations")
 
@@ -141,6 +163,9 @@ class Person(models.Model):
         related_name="deputies",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # When someone last confirmed the person's details; their channels
+    # carry their own dates.
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]

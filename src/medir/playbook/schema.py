@@ -23,6 +23,20 @@ import yaml
 START = "start"
 # The organisation data a phase-0 item may point at.
 LINK_TARGETS = {"people", "departments", "organisations", "contacts", "systems"}
+# Whom a step may list in its ``contacts``: the holders of a role (with
+# their deputies), the vendors of the affected systems, or an authority
+# (an organisation whose ``authority`` is that key).
+CONTACT_TARGETS = {
+    "security_manager",
+    "management",
+    "vendor",
+    "mhlw",
+    "ppc",
+    "police",
+    "ipa",
+    "jpcert",
+    "prefecture",
+}
 RECORD_TYPES = {"text", "longtext", "datetime", "date", "choice", "boolean", "number"}
 BUILTIN_ROLES = ("management", "security_manager", "staff", "external")
 
@@ -116,6 +130,7 @@ class Step:
     records: tuple[RecordField, ...]
     line: int
     links: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
 
     def title_for(self, language: str) -> str:
         return self.title_en if language.startswith("en") else self.title
@@ -388,8 +403,19 @@ def _read_step(reader: _Reader, raw: dict, role_keys: set[str]) -> Step | None:
                 f"unknown link {link!r}; use {', '.join(sorted(LINK_TARGETS))}",
             )
 
+    contacts = tuple(_as_list(raw.get("contacts")))
+    for contact in contacts:
+        if contact not in CONTACT_TARGETS:
+            reader.problem(
+                where,
+                line,
+                f"unknown contact {contact!r}; use "
+                f"{', '.join(sorted(CONTACT_TARGETS))}",
+            )
+
     return Step(
         links=links,
+        contacts=contacts,
         id=step_id,
         phase=phase,
         title=title,
