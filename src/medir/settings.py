@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "medir.authority",
     "medir.evidence",
     "medir.contacts",
+    "medir.kit",
     "medir.backup",
     "medir.server",
 ]

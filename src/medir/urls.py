@@ -50,5 +50,6 @@ urlpatterns = [
     path("incidents/<str:number>/evidence/", include("medir.evidence.urls")),
     path("api/", include("medir.api.urls")),
     path("contacts/", include("medir.contacts.urls")),
+    path("kit/", include("medir.kit.urls")),
     path("admin/", admin.site.urls),
 ]
