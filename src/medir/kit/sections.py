@@ -61,6 +61,9 @@ DAMAGE_STEP = "2-10"
 PHONE_KINDS = (ChannelKind.PHONE, ChannelKind.MOBILE)
 # Numbers a poster shows for each person; the contact list has the rest.
 POSTER_NUMBERS = 2
+# The role sections, from who decides to who helps from outside; the
+# flowchart draws the lanes in its own order.
+ROLE_ORDER = (Role.MANAGEMENT, Role.SECURITY_MANAGER, Role.STAFF, Role.EXTERNAL)
 DECISION_ROWS = 16
 TIMELINE_ROWS = 24
 # Columns of the flowchart on one A3 page of its enlarged strips.
@@ -281,8 +284,9 @@ def collect_roles() -> dict[str, Any]:
     the decisions taken there."""
     playbook = get_playbook()
     ordered = playbook.steps_in_order()
+    order = {key: n for n, key in enumerate(ROLE_ORDER)}
     roles = []
-    for role in playbook.roles:
+    for role in sorted(playbook.roles, key=lambda r: order.get(r.key, len(order))):
         steps = [
             step
             for step in ordered
