@@ -280,10 +280,11 @@ def prepare_flowchart(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect_roles() -> dict[str, Any]:
-    """Each lane's steps in flowchart order, with guidance, checklists and
-    the decisions taken there."""
+    """Each lane's steps in the playbook's order (1-1 … 4-9, as people look
+    them up on paper), with guidance, checklists and the decisions taken
+    there."""
     playbook = get_playbook()
-    ordered = playbook.steps_in_order()
+    ordered = playbook.steps
     order = {key: n for n, key in enumerate(ROLE_ORDER)}
     roles = []
     for role in sorted(playbook.roles, key=lambda r: order.get(r.key, len(order))):
