@@ -64,3 +64,11 @@ def test_downloading_the_kit_records_the_print(manager, manager_phone, client_fo
     record = AuditRecord.objects.get(action="kit.printed")
     assert record.actor == manager
     assert record.after["data_version"] == printed.data_version
+
+
+def test_the_page_and_the_reminder_are_in_japanese_by_default(manager, client_for):
+    client = client_for(manager)
+
+    assert "キットの PDF をダウンロード" in client.get("/kit/").content.decode()
+    dashboard = client.get("/incidents/").content.decode()
+    assert "紙運用キットがまだ印刷されていません" in dashboard
