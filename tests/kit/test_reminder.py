@@ -18,6 +18,7 @@ def test_the_reminder_goes_once_the_kit_is_printed(manager, client_for, fake_kit
     page = client_for(manager).get("/incidents/").content.decode()
 
     assert 'id="kit-reminder"' not in page
+    assert 'id="kit-current"' in page
 
 
 def test_it_comes_back_when_the_data_changes_and_goes_after_a_new_print(
@@ -46,3 +47,4 @@ def test_staff_never_see_it(nurse, client_for):
     page = client_for(nurse).get("/incidents/").content.decode()
 
     assert 'id="kit-reminder"' not in page
+    assert 'id="kit-current"' not in page

@@ -44,8 +44,10 @@ def kit_status() -> KitStatus:
 
 
 def kit_reminder(user) -> KitStatus | None:
-    """The kit's status when ``user`` should hear that it needs printing."""
+    """The kit's status for those who print it; None for everyone else.
+
+    The dashboard shows a reminder unless ``is_current``.
+    """
     if not may_print_kit(user):
         return None
-    status = kit_status()
-    return None if status.is_current else status
+    return kit_status()

@@ -1,5 +1,5 @@
-"""``{% kit_reminder as reminder %}``: the kit's status when the person
-should print it again (never printed, or older than the data), else None."""
+"""``{% kit_reminder as reminder %}``: the kit's status for people who may
+print it (a reminder unless it is current), else None."""
 
 from django import template
 
