@@ -1,9 +1,9 @@
 """The ``medir`` command.
 
 ``medir serve``, ``medir init``, ``medir demo``, ``medir playbook …``,
-``medir replay …``, ``medir audit …``, ``medir backup`` and ``medir restore``
-are MedIR's own management commands; ``medir manage …`` reaches every other
-Django command.
+``medir replay …``, ``medir audit …``, ``medir backup``, ``medir restore``
+and ``medir kit`` are MedIR's own management commands; ``medir manage …``
+reaches every other Django command.
 """
 
 import os
@@ -21,6 +21,7 @@ MEDIR_COMMANDS = {
     "bundle",
     "backup",
     "restore",
+    "kit",
 }
 
 USAGE = """usage: medir COMMAND [options]
@@ -37,6 +38,7 @@ USAGE = """usage: medir COMMAND [options]
   bundle verify FILE     check an evidence bundle's files against its manifest
   backup FILE            copy database, evidence and audit head to one file (online)
   restore FILE [--force] restore a backup into an empty data folder and verify it
+  kit FILE.pdf           write the paper kit (紙運用キット) for when screens are dark
   manage ...             any Django management command (migrate, createsuperuser …)
 
 Run `medir COMMAND --help` for a command's options.

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "medir.evidence",
     "medir.contacts",
     "medir.network",
+    "medir.kit",
     "medir.backup",
     "medir.server",
 ]

@@ -51,5 +51,6 @@ urlpatterns = [
     path("api/", include("medir.api.urls")),
     path("contacts/", include("medir.contacts.urls")),
     path("network/", include("medir.network.urls")),
+    path("kit/", include("medir.kit.urls")),
     path("admin/", admin.site.urls),
 ]
