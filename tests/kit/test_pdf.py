@@ -109,9 +109,23 @@ def test_authorities_keep_their_source_and_the_to_be_verified_flag(text):
     assert "厚生労働省医政局医療情報担当参事官室要確認" in authorities
 
 
-def test_the_call_tree_and_the_network_diagram_are_placeholders_for_now(text):
-    assert "この項目は準備中です。次の版のMedIRで、登録されたデータから連絡網" in text
-    assert "登録されたデータからネットワーク構成図を印刷します" in text
+def test_the_call_tree_prints_who_calls_whom_with_the_numbers(text):
+    start = text.index("連絡網上から順に電話します")
+    tree = text[start : text.index("ネットワーク構成図", start)]
+
+    # The nurse calls the security manager, who calls the EHR vendor.
+    assert tree.index("安全守") < tree.index("架空メディカルシステムズ株式会社")
+    assert "前日までの保守作業の有無を確認（2-2）" in tree
+    assert "攻撃時のみ" in tree
+    assert "0120-000-103" in tree
+
+
+def test_the_network_diagram_is_drawn_with_its_outside_lines(kit):
+    page = flat("".join(p for p in kit[2] if "ネットワーク構成図" in p))
+
+    for label in ("ファイアウォール", "リモート保守VPN装置", "バックアップNAS"):
+        assert label in page
+    assert "赤の破線はベンダのリモート保守回線" in page
 
 
 def test_each_role_lists_its_steps_with_checkboxes(text):

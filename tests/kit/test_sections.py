@@ -2,7 +2,9 @@
 
 from django.utils import timezone
 
+from medir.contacts.services import save_call_tree_link
 from medir.kit.sections import collect_contacts, current_data_version
+from medir.network.services import add_segment
 from medir.organisation.models import System
 from medir.organisation.services import append_maintenance_log_entry, create_person
 
@@ -39,6 +41,27 @@ def test_work_the_kit_does_not_print_leaves_the_version_alone(ehr_vendor):
     )
 
     assert current_data_version() == before
+
+
+def test_a_new_network_segment_changes_the_version(db):
+    before = current_data_version()
+    add_segment(actor=None, name="検査系", purpose="medical_devices")
+
+    assert current_data_version() != before
+
+
+def test_a_new_call_in_the_call_tree_changes_the_version(manager, director):
+    before = current_data_version()
+    save_call_tree_link(
+        None,
+        actor=None,
+        caller=manager.person,
+        callee_person=director.person,
+        position=1,
+        when="always",
+    )
+
+    assert current_data_version() != before
 
 
 def test_deputies_follow_the_person_they_stand_in_for(manager, director):

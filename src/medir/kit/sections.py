@@ -27,7 +27,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from medir.audit.services import get_chain_head
+from medir.contacts.selectors import call_tree
 from medir.incidents.models import InfectionSign
+from medir.network.diagram import render_network_svg
+from medir.network.selectors import network_as_of, summarise_network_ja
 from medir.organisation.models import (
     ChannelKind,
     ContactChannel,
@@ -51,7 +54,7 @@ from medir.playbook.schema import get_playbook
 
 # Raised whenever the templates change what a kit prints from the same
 # data, so that kits printed before the change count as out of date.
-KIT_FORMAT = 1
+KIT_FORMAT = 2
 # Hex digits of the data version: short enough to read out on the phone.
 VERSION_LENGTH = 12
 
@@ -215,16 +218,28 @@ def collect_contacts() -> dict[str, Any]:
 
 
 def collect_call_tree() -> dict[str, Any]:
-    # TODO(#4): print medir.contacts.call_tree() here; remove when the call
-    # tree lands.
-    return {"placeholder": True}
+    return {"roots": call_tree()}
 
 
 def collect_network() -> dict[str, Any]:
-    # TODO(#4): print medir.network.diagram.render_network_svg() here, with
-    # the network data's version in the collected data; remove when the
-    # network diagram lands.
-    return {"placeholder": True}
+    """The current network, as the ids of its valid versions: any change
+    (a new asset, a renamed segment, an ended line) makes a new version row
+    and so a new data version, without printing every field twice."""
+    state = network_as_of()
+    return {
+        "segments": sorted(version.pk for version in state.segments),
+        "assets": sorted(version.pk for version in state.assets),
+        "connections": sorted(version.pk for version in state.connections),
+        "externals": sorted(version.pk for version in state.externals),
+        "summary": summarise_network_ja(state),
+    }
+
+
+def prepare_network(data: dict[str, Any]) -> dict[str, Any]:
+    state = network_as_of()
+    if state.is_empty:
+        return {"svg": ""}
+    return {"svg": render_network_svg(state=state, language="ja")}
 
 
 def collect_flowchart() -> dict[str, Any]:
@@ -373,9 +388,13 @@ def collect_audit_head() -> dict[str, Any]:
 SECTIONS: list[Section] = [
     Section("how_to", "このキットの使い方", "kit/pdf/how_to.html", collect_how_to),
     Section("contacts", "連絡先一覧", "kit/pdf/contacts.html", collect_contacts),
-    Section("call_tree", "連絡網", "kit/pdf/placeholder.html", collect_call_tree),
+    Section("call_tree", "連絡網", "kit/pdf/call_tree.html", collect_call_tree),
     Section(
-        "network", "ネットワーク構成図", "kit/pdf/placeholder.html", collect_network
+        "network",
+        "ネットワーク構成図",
+        "kit/pdf/network.html",
+        collect_network,
+        prepare_network,
     ),
     Section(
         "flowchart",
