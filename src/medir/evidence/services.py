@@ -34,6 +34,7 @@ from medir.evidence.models import (
     EvidenceItem,
     EvidenceKind,
 )
+from medir.evidence.uploads import StreamedEvidenceFile, too_large_message
 from medir.incidents.models import EventKind, Incident, TimelineEvent
 
 logger = logging.getLogger(__name__)
@@ -125,18 +126,21 @@ def _record(item: EvidenceItem, *, actor, action: str, text: str, after=None):
 
 
 def _store(upload) -> tuple[str, int, str]:
-    """Copy an uploaded file into the evidence folder chunk by chunk,
-    hashing as it goes; the file is named by its digest."""
+    """Put an uploaded file into the evidence folder, named by its digest.
+
+    A ``StreamedEvidenceFile`` already lies there, hashed, and is only
+    renamed; anything else is copied chunk by chunk, hashing as it goes.
+    """
     limit = max_upload_bytes()
-    too_large = EvidenceError(
-        _("The file is larger than the limit of %(mb)s MB.")
-        % {"mb": limit // (1024 * 1024)}
-    )
+    too_large = EvidenceError(too_large_message(limit))
     if upload.size is not None and upload.size > limit:
         raise too_large
 
     root = evidence_root()
     root.mkdir(parents=True, exist_ok=True)
+    if isinstance(upload, StreamedEvidenceFile) and upload.temp_path.parent == root:
+        return _keep(root, upload.temp_path, upload.sha256, upload.size)
+
     digest = hashlib.sha256()
     size = 0
     handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
@@ -148,7 +152,16 @@ def _store(upload) -> tuple[str, int, str]:
                     raise too_large
                 digest.update(chunk)
                 out.write(chunk)
-        hex_digest = digest.hexdigest()
+    except BaseException:
+        os.unlink(temp_name)
+        raise
+    return _keep(root, Path(temp_name), digest.hexdigest(), size)
+
+
+def _keep(root: Path, temp_path: Path, hex_digest: str, size: int):
+    """Move a hashed temporary file to its place under its digest."""
+    temp_name = str(temp_path)
+    try:
         target = root / hex_digest
         # The same content stored twice is the same file.
         if target.exists():
