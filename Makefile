@@ -57,7 +57,7 @@ format: $(VENV)/.test-installed
 #   BENCH_ARGS        passed to every load run, e.g. --requests 200
 #   BENCH_CLIENTS     client counts of the load runs (default: 50 200)
 BENCH_CLIENTS ?= 50 200
-bench: $(VENV)/.run-installed
+bench: $(VENV)/.test-installed
 	$(BIN)/python bench/hashing.py $(BENCH_HASH_ARGS)
 	$(BIN)/python bench/audit_verify.py $(BENCH_AUDIT_ARGS)
 	for clients in $(BENCH_CLIENTS); do \
