@@ -98,7 +98,7 @@ def test_the_command_prints_json_with_the_three_ppc_dates(capsys):
 
 
 def test_the_command_refuses_a_wrong_date():
-    with pytest.raises(CommandError, match="2026-02-30 is not a date"):
+    with pytest.raises(CommandError, match="2026-02-30 は日付として読めません"):
         call_command("deadlines", "--aware", "2026-02-30")
 
 
