@@ -343,6 +343,31 @@ def stored_reports(env: dict, ids: list[int]) -> dict[str, int]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def _admin_connection(url: str):
+    import psycopg
+
+    connection = psycopg.connect(url.replace("postgres://", "postgresql://", 1))
+    connection.autocommit = True
+    return connection
+
+
+def fresh_postgres(url: str) -> tuple[str, str]:
+    """Create an empty database on the server of ``url`` for this run;
+    returns its URL and name. The benchmark's demo needs an empty one."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = f"medir_bench_{os.getpid()}"
+    with _admin_connection(url) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def drop_postgres(url: str, name: str) -> None:
+    with _admin_connection(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def machine() -> dict[str, str]:
     cpu = "unknown"
     memory = "unknown"
@@ -402,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary data folder"
     )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a postgres:// URL (default: $DATABASE_URL; unset: SQLite). A "
+        "fresh database is created beside it for the run and dropped after.",
+    )
     options = parser.parse_args(argv)
 
     data_dir = Path(tempfile.mkdtemp(prefix="medir-bench-"))
@@ -411,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "MEDIR_DEBUG", "MEDIR_TRUSTED_PROXY"}
     }
+    bench_database = ""
+    if options.database_url:
+        env["DATABASE_URL"], bench_database = fresh_postgres(options.database_url)
     env.update(
         MEDIR_DATA_DIR=str(data_dir),
         MEDIR_LISTEN=f"{HOST}:{port}",
@@ -500,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.kill()
         if not options.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
+            if bench_database:
+                drop_postgres(options.database_url, bench_database)
 
     new_reports = stored["total"] - before
     lost = len(acknowledged) - stored["found"]
@@ -516,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"{facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']} RAM; "
             f"Python {facts['python']}, Django {facts['django']}, "
-            f"waitress {facts['waitress']}, SQLite.",
+            f"waitress {facts['waitress']}, "
+            + ("PostgreSQL." if bench_database else "SQLite (WAL)."),
             f"Each phase stops after {options.requests} requests or "
             f"{options.seconds:g} s.",
             "",

@@ -98,5 +98,16 @@ def test_the_command_prints_json_with_the_three_ppc_dates(capsys):
 
 
 def test_the_command_refuses_a_wrong_date():
-    with pytest.raises(CommandError, match="not a date"):
-        call_command("deadlines", "--aware", "令和8年12月25日")
+    with pytest.raises(CommandError, match="2026-02-30 は日付として読めません"):
+        call_command("deadlines", "--aware", "2026-02-30")
+
+
+@pytest.mark.parametrize(
+    "aware", ["令和8年12月25日", "２０２６－１２－２５", "令和８年１２月２５日"]
+)
+def test_the_command_reads_wareki_and_full_width_digits(aware, capsys):
+    call_command("deadlines", "--aware", aware, "--json")
+
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["aware"] == "2026-12-25"
+    assert payload["preliminary_target"] == "2026-12-28"

@@ -6,8 +6,10 @@ rows must be there and the audit chain must verify. The processes run the
 same service functions and the same server a hospital runs.
 """
 
+import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -70,6 +72,12 @@ print(json.dumps({{
     "chain_ok": verify_audit_chain().ok,
 }}))
 """
+
+STEP_STATES = (
+    "import json; from medir.incidents.models import IncidentStep; "
+    "print(json.dumps(list(IncidentStep.objects.filter("
+    "incident__number={number!r}, state='done').values_list('step_id', flat=True))))"
+)
 
 STEPS = ["2-2", "2-3", "2-4", "2-5", "2-6", "2-7", "3-2", "3-3"]
 
@@ -202,5 +210,100 @@ def test_a_server_killed_mid_write_keeps_every_acknowledged_report(demo_dir):
         server.wait(timeout=30)
     found = stored(demo_dir, {"report": acknowledged, "note": [], "step": []}, "")
     assert found["reports"] == len(acknowledged)
+    assert found["chain_ok"]
+    assert run_medir(demo_dir, "audit", "verify").returncode == 0
+
+
+ALL_STEPS = (
+    "import json; from medir.playbook.schema import get_playbook; "
+    "print(json.dumps([s.id for s in get_playbook().steps_in_order()]))"
+)
+
+
+def complete_steps_until_refused(port, token, number, steps, acknowledged, lock):
+    """Complete steps through the API until the server stops answering;
+    keep each step whose 200 arrived."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps({"reason": "crash test", "note": "kill -9 mid-write"})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        for step_id in steps:
+            try:
+                connection.request(
+                    "POST",
+                    f"/api/incidents/{number}/steps/{step_id}/complete",
+                    body=body,
+                    headers=headers,
+                )
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                return
+            if response.status == 200:
+                with lock:
+                    acknowledged.append(step_id)
+    finally:
+        connection.close()
+
+
+def test_a_server_killed_mid_write_keeps_every_acknowledged_step_completion(
+    demo_dir,
+):
+    number = shell_json(demo_dir, OPEN_INCIDENT)
+    issued = run_medir(
+        demo_dir, "manage", "issue_api_token", "manager", "--label", "crash"
+    )
+    token = re.search(r"medir_\S+", issued.stdout)[0]
+    done = set(shell_json(demo_dir, f"{STEP_STATES.format(number=number)}"))
+    steps = [s for s in shell_json(demo_dir, ALL_STEPS) if s not in done]
+    port = free_port()
+    server = start_server(demo_dir, port)
+    reports: list[int] = []
+    completed: list[str] = []
+    lock = threading.Lock()
+    try:
+        wait_until_up(port, server)
+        writers = [
+            threading.Thread(
+                target=complete_steps_until_refused,
+                args=(port, token, number, steps, completed, lock),
+            )
+        ] + [
+            threading.Thread(target=report_until_refused, args=(port, n, reports, lock))
+            for n in range(3)
+        ]
+        for writer in writers:
+            writer.start()
+        deadline = time.monotonic() + 120
+        while (len(reports) < 30 or len(completed) < 8) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+
+        # Steps and reports are both in flight at this moment.
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        for writer in writers:
+            writer.join(timeout=60)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+
+    assert len(completed) >= 8
+    assert len(completed) < len(steps), "every step finished before the kill"
+
+    port = free_port()
+    server = start_server(demo_dir, port)
+    try:
+        wait_until_up(port, server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    found = stored(demo_dir, {"report": reports, "note": [], "step": completed}, number)
+    assert found["steps"] == sorted(completed)
+    assert found["reports"] == len(reports)
     assert found["chain_ok"]
     assert run_medir(demo_dir, "audit", "verify").returncode == 0

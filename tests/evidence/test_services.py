@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import io
 import json
 import subprocess
 import zipfile
@@ -9,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from medir.audit.services import get_chain_head
+from medir.audit.models import AuditRecord
+from medir.audit.services import get_chain_head, verify_audit_chain
 from medir.evidence import services
 from medir.evidence.models import AppendOnlyError, CustodyTransfer, EvidenceItem
 
@@ -156,8 +158,11 @@ def test_the_manifest_holds_hashes_custody_and_the_chain_head(
         manifest = json.loads(archive.read("manifest.json"))
         pdf = archive.read("evidence-list.pdf")
 
-    head_id, head_digest = get_chain_head()
-    assert manifest["audit_chain_head"] == {"id": head_id, "digest": head_digest}
+    export = AuditRecord.objects.get(action="evidence.bundle_exported")
+    assert manifest["audit_chain_head"] == {
+        "id": export.pk - 1,
+        "digest": export.previous_digest,
+    }
     assert manifest["incident"] == incident.number
     assert manifest["created_at"]
     note, log, remote = manifest["items"]
@@ -167,3 +172,61 @@ def test_the_manifest_holds_hashes_custody_and_the_chain_head(
     assert remote["hash_only"] is True
     assert remote["file"] is None
     assert pdf.startswith(b"%PDF")
+
+
+def _bundle_member(path, name):
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def test_the_export_audit_record_holds_the_manifest_digest(
+    incident, manager, tmp_path, capsys
+):
+    path = _bundle(incident, manager, tmp_path)
+    digest = hashlib.sha256(_bundle_member(path, "manifest.json")).hexdigest()
+
+    call_command("bundle", "verify", str(path))
+
+    export = AuditRecord.objects.get(action="evidence.bundle_exported")
+    assert export.after["manifest_sha256"] == digest
+    assert get_chain_head() == (export.pk, export.digest)
+    assert verify_audit_chain().ok
+    assert f"manifest.json SHA-256 {digest}" in capsys.readouterr().out
+
+
+def test_bundle_verify_prints_the_manifest_digest_even_when_a_file_fails(
+    incident, manager, tmp_path, capsys
+):
+    path = _bundle(incident, manager, tmp_path)
+    digest = hashlib.sha256(_bundle_member(path, "manifest.json")).hexdigest()
+    raw = path.read_bytes()
+    at = raw.index(b"a,b\n1,2\n")
+    path.write_bytes(raw[:at] + b"X" + raw[at + 1 :])
+
+    with pytest.raises(CommandError):
+        call_command("bundle", "verify", str(path))
+
+    assert f"manifest.json SHA-256 {digest}" in capsys.readouterr().out
+
+
+def test_the_bundle_pdf_lists_hashes_custody_the_head_and_the_manifest_digest(
+    incident, manager, tmp_path
+):
+    from pypdf import PdfReader
+
+    path = _bundle(incident, manager, tmp_path)
+    manifest_raw = _bundle_member(path, "manifest.json")
+    manifest = json.loads(manifest_raw)
+    pdf = PdfReader(io.BytesIO(_bundle_member(path, "evidence-list.pdf")))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    # Long digests wrap inside their table cells.
+    flat = "".join(text.split())
+
+    export = AuditRecord.objects.get(action="evidence.bundle_exported")
+    for item in manifest["items"]:
+        assert item["sha256"] in flat
+    assert "大阪府警" in text
+    assert "府警本部証拠保管庫" in flat
+    assert "被害届の提出" in text
+    assert f"#{export.pk}{export.digest}" in flat
+    assert hashlib.sha256(manifest_raw).hexdigest() in flat

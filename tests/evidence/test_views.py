@@ -78,7 +78,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(
 
     response = _upload(client, incident, "big.img", b"a" * (1024 * 1024 + 1))
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "The file is larger than the limit of 1 MB." in response.text
     assert not EvidenceItem.objects.exists()
     assert list((settings.DATA_DIR / "evidence").glob("*")) == []

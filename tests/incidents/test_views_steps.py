@@ -243,7 +243,7 @@ def test_transcribed_needs_the_paper_time_and_the_time_needs_the_box(
 
     assert "Give the time written on paper." in page_text(no_time)
     assert "Tick this box to record the time written on paper." in page_text(no_box)
-    assert "Enter a valid date/time." in page_text(bad_time)
+    assert "昨日の朝 is not a date and time. Write it like" in page_text(bad_time)
     assert event_count() == events
 
 

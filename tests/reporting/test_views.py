@@ -158,7 +158,7 @@ def test_a_report_with_nothing_ticked_is_refused_next_to_the_signs(client):
 
     response = client.post("/report/", ransom_note_report(signs=[]))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     signs = page[page.index('id="signs"') : page.index("</fieldset>")]
     assert "確認した事象を1つ以上選択してください" in signs

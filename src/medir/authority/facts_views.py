@@ -17,6 +17,7 @@ from medir.incidents.models import Incident
 from medir.incidents.permissions import Action, require
 from medir.incidents.services import IncidentError
 from medir.lib.dates import JAPAN
+from medir.lib.formfields import JapanDateTimeField
 
 
 class FactsForm(forms.ModelForm):
@@ -52,10 +53,9 @@ class FactsForm(forms.ModelForm):
 
 
 class AwarenessForm(forms.Form):
-    aware_at = forms.DateTimeField(
+    aware_at = JapanDateTimeField(
         label=gettext_lazy("Awareness time (Japan time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     reason = forms.CharField(
         label=gettext_lazy("Why it changes"), max_length=2000, widget=forms.Textarea

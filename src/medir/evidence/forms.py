@@ -2,16 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medir.evidence.models import EVIDENCE_STEPS, EvidenceKind
+from medir.lib.formfields import JapanDateTimeField
 
 STEP_CHOICES = [("", "—"), *((step, step) for step in EVIDENCE_STEPS)]
-MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 def _moment(label):
-    return forms.DateTimeField(
+    return JapanDateTimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=MOMENT_FORMATS,
     )
 
 

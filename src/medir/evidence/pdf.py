@@ -29,7 +29,15 @@ def _japan_time(value: str | None) -> str:
     return f"{wareki(moment.date())} {moment:%H:%M}"
 
 
-def render_manifest_pdf(incident: Incident, manifest: dict[str, Any]) -> bytes:
+def render_manifest_pdf(
+    incident: Incident,
+    manifest: dict[str, Any],
+    *,
+    manifest_sha256: str,
+    export: dict[str, Any],
+) -> bytes:
+    """The PDF of a bundle; ``export`` is the id and digest of the export's
+    audit record, which holds ``manifest_sha256``."""
     from weasyprint import HTML
 
     with translation.override("ja"):
@@ -50,6 +58,8 @@ def render_manifest_pdf(incident: Incident, manifest: dict[str, Any]) -> bytes:
         {
             "incident": incident,
             "manifest": manifest,
+            "manifest_sha256": manifest_sha256,
+            "export": export,
             "items": items,
             "created": _japan_time(manifest["created_at"]),
             "font": PDF_FONT,

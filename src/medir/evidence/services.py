@@ -26,7 +26,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from medir.audit.services import append_audit_record, get_chain_head, snapshot
+from medir.audit.services import (
+    append_audit_record,
+    get_chain_head,
+    serialise_writes,
+    snapshot,
+)
 from medir.evidence.hashing import CHUNK_SIZE, SHA256_PATTERN, read_chunks
 from medir.evidence.models import (
     EVIDENCE_STEPS,
@@ -34,6 +39,7 @@ from medir.evidence.models import (
     EvidenceItem,
     EvidenceKind,
 )
+from medir.evidence.uploads import StreamedEvidenceFile, too_large_message
 from medir.incidents.models import EventKind, Incident, TimelineEvent
 
 logger = logging.getLogger(__name__)
@@ -125,18 +131,21 @@ def _record(item: EvidenceItem, *, actor, action: str, text: str, after=None):
 
 
 def _store(upload) -> tuple[str, int, str]:
-    """Copy an uploaded file into the evidence folder chunk by chunk,
-    hashing as it goes; the file is named by its digest."""
+    """Put an uploaded file into the evidence folder, named by its digest.
+
+    A ``StreamedEvidenceFile`` already lies there, hashed, and is only
+    renamed; anything else is copied chunk by chunk, hashing as it goes.
+    """
     limit = max_upload_bytes()
-    too_large = EvidenceError(
-        _("The file is larger than the limit of %(mb)s MB.")
-        % {"mb": limit // (1024 * 1024)}
-    )
+    too_large = EvidenceError(too_large_message(limit))
     if upload.size is not None and upload.size > limit:
         raise too_large
 
     root = evidence_root()
     root.mkdir(parents=True, exist_ok=True)
+    if isinstance(upload, StreamedEvidenceFile) and upload.temp_path.parent == root:
+        return _keep(root, upload.temp_path, upload.sha256, upload.size)
+
     digest = hashlib.sha256()
     size = 0
     handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
@@ -148,7 +157,16 @@ def _store(upload) -> tuple[str, int, str]:
                     raise too_large
                 digest.update(chunk)
                 out.write(chunk)
-        hex_digest = digest.hexdigest()
+    except BaseException:
+        os.unlink(temp_name)
+        raise
+    return _keep(root, Path(temp_name), digest.hexdigest(), size)
+
+
+def _keep(root: Path, temp_path: Path, hex_digest: str, size: int):
+    """Move a hashed temporary file to its place under its digest."""
+    temp_name = str(temp_path)
+    try:
         target = root / hex_digest
         # The same content stored twice is the same file.
         if target.exists():
@@ -399,18 +417,29 @@ def build_manifest(
     return json.loads(json.dumps(manifest, cls=DjangoJSONEncoder))
 
 
-def render_bundle_pdf(incident: Incident, manifest: dict[str, Any]) -> bytes:
+def render_bundle_pdf(
+    incident: Incident, manifest: dict[str, Any], *, manifest_sha256: str, export
+) -> bytes:
     from medir.evidence.pdf import render_manifest_pdf
 
-    return render_manifest_pdf(incident, manifest)
+    return render_manifest_pdf(
+        incident, manifest, manifest_sha256=manifest_sha256, export=export
+    )
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """manifest.json exactly as it is written into the bundle."""
+    return json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def export_bundle(incident: Incident, *, actor, items: list[EvidenceItem]):
     """Write a zip of the chosen items, their manifest and a readable PDF
     to a temporary file and return it, open at the start.
 
-    The export is audited first, so the manifest's chain head covers the
-    export itself.
+    The manifest names the audit chain's head, and the export's own audit
+    record, appended right onto that head, holds the manifest's SHA-256:
+    so the chain vouches for the manifest, and the manifest for every
+    file. The PDF prints both digests for comparison.
     """
     if not items:
         raise EvidenceError(_("Choose at least one item."))
@@ -424,14 +453,27 @@ def export_bundle(incident: Incident, *, actor, items: list[EvidenceItem]):
 
     created_at = timezone.now()
     with transaction.atomic():
-        append_audit_record(
+        # No other record may slip in between the head the manifest names
+        # and the export record.
+        serialise_writes()
+        manifest = build_manifest(incident, items, actor=actor, created_at=created_at)
+        manifest_json = manifest_bytes(manifest)
+        manifest_sha256 = hashlib.sha256(manifest_json).hexdigest()
+        record = append_audit_record(
             actor=actor,
             action="evidence.bundle_exported",
             obj=incident,
-            after={"items": [item.pk for item in items]},
+            after={
+                "items": [item.pk for item in items],
+                "manifest_sha256": manifest_sha256,
+            },
         )
-        manifest = build_manifest(incident, items, actor=actor, created_at=created_at)
-    pdf = render_bundle_pdf(incident, manifest)
+    pdf = render_bundle_pdf(
+        incident,
+        manifest,
+        manifest_sha256=manifest_sha256,
+        export={"id": record.pk, "digest": record.digest},
+    )
 
     root = evidence_root()
     root.mkdir(parents=True, exist_ok=True)
@@ -442,9 +484,7 @@ def export_bundle(incident: Incident, *, actor, items: list[EvidenceItem]):
         for item in items:
             if not item.hash_only:
                 archive.write(stored_file(item), _member_name(item))
-        archive.writestr(
-            MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2)
-        )
+        archive.writestr(MANIFEST_NAME, manifest_json)
         archive.writestr(PDF_NAME, pdf)
     bundle.seek(0)
     logger.info(
@@ -459,17 +499,30 @@ class BundleProblem:
     problem: str
 
 
-def verify_bundle(path: Path | str) -> tuple[dict[str, Any], list[BundleProblem]]:
+@dataclass(frozen=True)
+class BundleCheck:
+    manifest: dict[str, Any]
+    # SHA-256 of manifest.json as stored; the export's audit record and
+    # the bundle's PDF hold the same digest.
+    manifest_sha256: str
+    problems: list[BundleProblem]
+
+
+def verify_bundle(path: Path | str) -> BundleCheck:
     """Recompute each file's SHA-256 against the bundle's manifest, offline.
 
-    Returns the manifest and every file that is missing or does not match.
+    Returns the manifest, its own digest and every file that is missing or
+    does not match.
     """
     problems: list[BundleProblem] = []
     with zipfile.ZipFile(path) as archive:
         try:
-            manifest = json.loads(archive.read(MANIFEST_NAME))
+            raw_manifest = archive.read(MANIFEST_NAME)
         except KeyError as error:
             raise EvidenceError(_("The bundle has no manifest.json.")) from error
+        manifest = json.loads(raw_manifest)
+        if not isinstance(manifest, dict):
+            raise EvidenceError(_("The bundle's manifest.json is not a manifest."))
         names = set(archive.namelist())
         for entry in manifest.get("items", []):
             member = entry.get("file")
@@ -491,4 +544,4 @@ def verify_bundle(path: Path | str) -> tuple[dict[str, Any], list[BundleProblem]
         listed = {e.get("file") for e in manifest.get("items", [])}
         for name in sorted(names - listed - {MANIFEST_NAME, PDF_NAME}):
             problems.append(BundleProblem(name, "not in the manifest"))
-    return manifest, problems
+    return BundleCheck(manifest, hashlib.sha256(raw_manifest).hexdigest(), problems)

@@ -5,17 +5,23 @@ Management and the security manager only: registering and custody need
 Files are only ever sent as attachments, never shown in the browser.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medir.evidence import forms, services
 from medir.evidence.models import EvidenceItem
+from medir.evidence.uploads import EvidenceUploadHandler
 from medir.incidents.models import Incident
 from medir.incidents.permissions import Action, can, require
+
+logger = logging.getLogger(__name__)
 
 
 def _incident(request, number: str, action: Action) -> Incident:
@@ -56,8 +62,49 @@ def evidence_list(request, number: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked below, once the body has been streamed to the store
 def upload_evidence(request, number: str):
+    """Stream the file into the evidence store while the body arrives.
+
+    The upload handler must be in place before anything reads the body,
+    and the CSRF check reads it: so the permission is checked first, the
+    body parsed by ``EvidenceUploadHandler``, and CSRF checked after.
+    """
     incident = _incident(request, number, Action.DECIDE)
+    handler = EvidenceUploadHandler(
+        request, root=services.evidence_root(), limit=services.max_upload_bytes()
+    )
+    request.upload_handlers = [handler]
+    if request.method == "POST":
+        try:
+            request.POST, request.FILES  # noqa: B018 (parses the body)
+        except BaseException:
+            handler.discard()
+            raise
+        if handler.refused:
+            logger.info("Evidence upload refused incident_id=%s", incident.pk)
+            return _upload_page(
+                request, incident, forms.UploadForm(), handler.refused, 413
+            )
+    return _upload_form(request, incident)
+
+
+def _upload_page(request, incident, form, refusal="", status=200):
+    return render(
+        request,
+        "evidence/upload.html",
+        {
+            "incident": incident,
+            "form": form,
+            "refusal": refusal,
+            "max_mb": services.max_upload_bytes() // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@csrf_protect
+def _upload_form(request, incident: Incident):
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         item = _attempt(
@@ -77,17 +124,7 @@ def upload_evidence(request, number: str):
         if item is not None:
             messages.success(request, _("Evidence stored."))
             return redirect("evidence:detail", incident.number, item.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "evidence/upload.html",
-        {
-            "incident": incident,
-            "form": form,
-            "max_mb": services.max_upload_bytes() // (1024 * 1024),
-        },
-        status=status,
-    )
+    return _upload_page(request, incident, form, status=400 if form.errors else 200)
 
 
 @login_required

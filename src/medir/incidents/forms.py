@@ -10,12 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medir.incidents.models import EntrySource
+from medir.lib import formfields
 from medir.organisation.models import System
 from medir.playbook.schema import Decision, Step
 
@@ -45,26 +45,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class JapanDateTimeField(forms.DateTimeField):
+class JapanDateTimeField(formfields.JapanDateTimeField):
     """A date and time from a ``datetime-local`` input, read as Japan time."""
 
     widget = DateTimeLocalInput
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.datetime):
-            moment = value
-        else:
-            try:
-                moment = dt.datetime.fromisoformat(str(value).strip())
-            except ValueError:
-                raise ValidationError(
-                    self.error_messages["invalid"], code="invalid"
-                ) from None
-        if timezone.is_naive(moment):
-            moment = moment.replace(tzinfo=JAPAN)
-        return moment
 
 
 def _text(label, *, required: bool = False, long: bool = False, rows: int = 3):
@@ -240,7 +224,7 @@ def _record_field(field, language: str) -> forms.Field:
     if kind == "datetime":
         return JapanDateTimeField(label=label, required=False)
     if kind == "date":
-        return forms.DateField(label=label, required=False, widget=DateInput)
+        return formfields.JapanDateField(label=label, required=False, widget=DateInput)
     if kind == "choice":
         choices = [("", "---------")] + [
             (choice.key, choice.text.get(language)) for choice in field.choices

@@ -35,6 +35,7 @@ from medir.incidents.models import (
     TimelineEvent,
 )
 from medir.incidents.selectors import current_decisions, get_incident_picture
+from medir.lib.dates import parse_typed_date, parse_typed_moment
 from medir.organisation.models import (
     Department,
     Organisation,
@@ -790,14 +791,15 @@ def _clean_records(step, records: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _clean_moment(value: Any, *, field_type: str, key: str) -> str:
-    """An ISO date, or an ISO date and time read as Japan time when it has
-    no offset; stored as text with its offset so it reads back unchanged."""
+    """A date, or a date and time read as Japan time when it has no
+    offset (ISO, 和暦 or full-width digits); stored as ISO text with its
+    offset so it reads back unchanged."""
     try:
         if field_type == "date":
-            day = dt.date.fromisoformat(str(value).strip())
+            day = parse_typed_date(str(value))
             _check_year(day)
             return day.isoformat()
-        moment = dt.datetime.fromisoformat(str(value).strip())
+        moment = parse_typed_moment(str(value), JAPAN)
     except ValueError:
         raise IncidentError(
             _("%(key)s is not a date and time like 2026-12-01T06:38.") % {"key": key}

@@ -1,5 +1,14 @@
+import logging
+from urllib.parse import parse_qsl
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class JapaneseFirstLocaleMiddleware:
@@ -26,3 +35,65 @@ class JapaneseFirstLocaleMiddleware:
             response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         translation.deactivate()
         return response
+
+
+class Utf8BodyMiddleware:
+    """Refuse a form or JSON body that is not valid UTF-8, before any view.
+
+    Django decodes form fields with replacement characters, so broken bytes
+    would otherwise be stored as "\ufffd" without a word to the sender.
+    Multipart bodies (uploads) are left to their views: files are bytes.
+    """
+
+    CHECKED = {"application/x-www-form-urlencoded", "application/json"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in {"POST", "PUT", "PATCH"}
+            and request.content_type in self.CHECKED
+            and not self._readable(request)
+        ):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    def _readable(self, request) -> bool:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return True  # the view refuses it with its own message
+        encoding = request.content_params.get("charset", "utf-8")
+        try:
+            if request.content_type == "application/json":
+                body.decode(encoding)
+            else:
+                parse_qsl(
+                    body.decode("ascii"),
+                    keep_blank_values=True,
+                    encoding=encoding,
+                    errors="strict",
+                )
+        except (UnicodeDecodeError, LookupError):
+            return False
+        return True
+
+    def _refuse(self, request):
+        logger.info("Request body refused: not UTF-8 path=%s", request.path)
+        if request.path.startswith("/api/"):
+            from medir.api.language import choose_language
+
+            with translation.override(choose_language(request)):
+                message = _("The request is not valid UTF-8 text.")
+            return JsonResponse(
+                {"detail": message, "field": None},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(
+            request,
+            "400.html",
+            {"detail": _("The request is not valid UTF-8 text.")},
+            status=400,
+        )

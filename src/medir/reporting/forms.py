@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medir.incidents.models import InfectionSign, Report
 from medir.incidents.services import FUTURE_TOLERANCE, JAPAN
+from medir.lib import formfields
 
 # A nurse describes what she sees in a few lines; a pasted ransom note can
 # be photographed and handed to the security manager instead.
@@ -25,15 +26,6 @@ def _no_markup(value: str) -> None:
         raise ValidationError(
             _("Please leave out the characters < and >."), code="markup"
         )
-
-
-class JapanDateTimeField(forms.DateTimeField):
-    """A date and time typed without a zone, read as Japan time whatever
-    time zone is active."""
-
-    def to_python(self, value):
-        with timezone.override(JAPAN):
-            return super().to_python(value)
 
 
 class ReportForm(forms.Form):
@@ -66,7 +58,7 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Please tick at least one thing you saw.")},
     )
-    seen_since = JapanDateTimeField(
+    seen_since = formfields.JapanDateTimeField(
         label=_("Since when? (Japan time)"),
         help_text=_("Leave empty if you do not know."),
         required=False,

@@ -66,7 +66,9 @@ def report(request):
         "departments": department_names(),
         "contacts": security_manager_contacts(),
     }
-    return render(request, "reporting/report.html", context)
+    # A refused report says so in its status too, as every other form does.
+    status = 400 if form.errors else 200
+    return render(request, "reporting/report.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])

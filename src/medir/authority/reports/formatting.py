@@ -10,7 +10,14 @@ from typing import Any
 
 from medir.authority.models import SentVia
 from medir.authority.reports.kinds import ReportField
-from medir.lib.dates import JAPAN, wareki
+from medir.lib.dates import (
+    JAPAN,
+    DateInputError,
+    normalise_typed,
+    parse_typed_date,
+    parse_typed_moment,
+    wareki,
+)
 
 # How a report or notice was sent, as the (always Japanese) reports say it.
 SENT_VIA_JA = {
@@ -24,13 +31,14 @@ SENT_VIA_JA = {
 
 
 def parse_moment(value: Any) -> dt.datetime | None:
-    """An aware datetime from a stored ISO string (Japan time if naive)."""
+    """An aware datetime from a stored ISO string or one a person typed
+    (和暦, full-width digits); Japan time if it has no offset."""
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
         try:
-            moment = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
+            return parse_typed_moment(value, JAPAN)
+        except DateInputError:
             return None
     else:
         return None
@@ -38,15 +46,24 @@ def parse_moment(value: Any) -> dt.datetime | None:
 
 
 def parse_day(value: Any) -> dt.date | None:
+    """A date from a stored ISO date (or the date part of a stored
+    datetime) or one a person typed (和暦, full-width digits)."""
     if isinstance(value, dt.datetime):
         return value.astimezone(JAPAN).date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and value.strip():
+        text = normalise_typed(value)
         try:
-            return dt.date.fromisoformat(value.strip()[:10])
+            return dt.date.fromisoformat(text[:10])
         except ValueError:
-            return None
+            pass
+        try:
+            return parse_typed_date(text)
+        except DateInputError:
+            pass
+        moment = parse_moment(text)
+        return moment.date() if moment else None
     return None
 
 

@@ -12,8 +12,7 @@ from medir.authority.reports.formatting import parse_day, parse_moment
 from medir.authority.reports.kinds import ReportField, ReportKind
 from medir.authority.reports.services import MAX_LENGTH, MAX_NOTE
 from medir.lib.dates import JAPAN
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+from medir.lib.formfields import JapanDateField, JapanDateTimeField
 
 
 def _form_field(field: ReportField, language: str) -> forms.Field:
@@ -30,16 +29,15 @@ def _form_field(field: ReportField, language: str) -> forms.Field:
             **common,
         )
     if field.type == "date":
-        return forms.DateField(
+        return JapanDateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **common,
         )
     if field.type == "datetime":
-        return forms.DateTimeField(
+        return JapanDateTimeField(
             widget=forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            input_formats=DATETIME_FORMATS,
             help_text=_("Japan time"),
             **common,
         )
@@ -93,12 +91,11 @@ class ReportForm(forms.Form):
 
 
 class MarkSentForm(forms.Form):
-    sent_at = forms.DateTimeField(
+    sent_at = JapanDateTimeField(
         label=_("Sent at (Japan time)"),
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
-        input_formats=DATETIME_FORMATS,
     )
     sent_via = forms.ChoiceField(
         label=_("Sent via"), choices=SentVia.choices, widget=forms.RadioSelect
@@ -119,7 +116,7 @@ class MarkSentForm(forms.Form):
 
 
 class NoticeBatchForm(forms.Form):
-    sent_on = forms.DateField(
+    sent_on = JapanDateField(
         label=_("Sent on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -1,9 +1,9 @@
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from medir.deadlines.clock import compute_deadlines, load_rules
+from medir.lib.dates import DateInputError, parse_typed_date
 
 
 class Command(BaseCommand):
@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--aware", required=True, help="awareness date (覚知日), YYYY-MM-DD"
+            "--aware",
+            required=True,
+            help="awareness date (覚知日): 2026-12-01 or 令和8年12月1日",
         )
         parser.add_argument(
             "--wrongful-purpose",
@@ -25,11 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, aware: str, wrongful_purpose: bool, **options):
         try:
-            aware_on = dt.date.fromisoformat(aware.strip())
-        except ValueError:
-            raise CommandError(
-                f"--aware {aware!r} is not a date like 2026-12-01."
-            ) from None
+            aware_on = parse_typed_date(aware)
+        except DateInputError as error:
+            raise CommandError(f"--aware: {error}") from None
         deadlines = compute_deadlines(aware_on, wrongful_purpose=wrongful_purpose)
         counting, _rules = load_rules()
 

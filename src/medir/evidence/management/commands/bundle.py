@@ -20,9 +20,13 @@ class Command(BaseCommand):
         if not Path(file).is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            manifest, problems = verify_bundle(file)
+            check = verify_bundle(file)
         except (zipfile.BadZipFile, EvidenceError, ValueError) as error:
             raise CommandError(f"Not a readable evidence bundle: {error}") from error
+        manifest, problems = check.manifest, check.problems
+        # Printed first, so it can be compared with the export's audit
+        # record and the bundle's PDF even when a file fails.
+        self.stdout.write(f"manifest.json SHA-256 {check.manifest_sha256}")
 
         for problem in problems:
             self.stderr.write(f"{problem.problem}: {problem.name}")

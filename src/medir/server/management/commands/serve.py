@@ -7,6 +7,8 @@ from waitress import create_server
 
 from medir.deadlines.clock import load_rules
 from medir.deadlines.scheduler import start_reminder_scheduler
+from medir.evidence.services import max_upload_bytes
+from medir.evidence.uploads import FORM_ALLOWANCE
 from medir.organisation.models import Hospital
 from medir.playbook.schema import get_playbook
 
@@ -43,7 +45,15 @@ class Command(BaseCommand):
         host, port = settings.LISTEN_HOST, settings.LISTEN_PORT
         try:
             server = create_server(
-                application, host=host, port=port, threads=threads, ident="MedIR"
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="MedIR",
+                # waitress reads a whole body before MedIR sees it and by
+                # default refuses more than 1 GiB: allow the evidence
+                # limit, and refuse a larger announced body before reading.
+                max_request_body_size=max_upload_bytes() + FORM_ALLOWANCE,
             )
         except OSError as error:
             raise CommandError(
