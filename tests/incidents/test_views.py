@@ -119,11 +119,24 @@ def test_an_english_browser_still_gets_japanese_until_english_is_chosen(
     assert '<html lang="ja">' in page.content.decode()
 
 
-def test_the_dashboard_links_phase_0_to_the_organisation_data(client_for, admin):
+def test_the_dashboard_links_phase_0_to_medirs_own_pages(client_for, admin):
     page = client_for(admin).get("/incidents/").content.decode()
 
     preparedness = page[page.index('id="preparedness"') :]
     assert 'data-step="0-1"' in preparedness
-    assert 'href="/admin/organisation/person/"' in preparedness
+    assert 'href="/contacts/"' in preparedness
+    assert 'href="/contacts/call-tree/"' in preparedness
+    assert 'href="/admin/organisation/department/"' in preparedness
     assert 'data-step="0-2"' in preparedness
-    assert 'href="/admin/organisation/system/"' in preparedness
+    assert 'href="/network/"' in preparedness
+    assert 'href="/contacts/systems/"' in preparedness
+
+
+def test_the_dashboard_names_phase_0_data_a_nurse_may_not_open_without_links(
+    client_for, nurse
+):
+    page = client_for(nurse).get("/incidents/").content.decode()
+
+    preparedness = page[page.index('id="preparedness"') :]
+    assert 'href="/network/"' not in preparedness
+    assert 'href="/admin/' not in preparedness

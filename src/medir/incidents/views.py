@@ -67,7 +67,7 @@ def _step_url(incident: Incident, step_id: str) -> str:
 def dashboard(request):
     user = request.user
     context = {
-        "preparedness": get_preparedness(get_playbook()),
+        "preparedness": get_preparedness(get_playbook(), request.user),
         "takes_part": permissions.can_see_incidents(user),
     }
     if context["takes_part"]:

@@ -1,7 +1,9 @@
 """Reading the organisation data for the pages that show it."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -21,34 +23,72 @@ from medir.organisation.models import (
 )
 from medir.playbook.schema import Playbook, Step
 
-# Where each kind of organisation data is kept, with its label.
-# TODO(#4): point at MedIR's own contact and system pages once they exist;
-# until then the organisation data is edited in Django's admin.
-LINK_DATA = {
-    "people": (Person, "admin:organisation_person_changelist", _("People")),
-    "departments": (
-        Department,
-        "admin:organisation_department_changelist",
-        _("Departments"),
-    ),
-    "organisations": (
-        Organisation,
-        "admin:organisation_organisation_changelist",
-        _("Outside organisations"),
-    ),
-    "contacts": (
-        ContactChannel,
-        "admin:organisation_contactchannel_changelist",
-        _("Contact channels"),
-    ),
-    "systems": (System, "admin:organisation_system_changelist", _("Systems")),
-}
+
+@dataclass(frozen=True)
+class DataPage:
+    """Where one kind of preparedness data is kept, and who may open it."""
+
+    label: str
+    url_name: str
+    count: Callable[[], int]
+    may_open: Callable[[Any], bool]
+
+
+def _data_pages() -> dict[str, DataPage]:
+    # Imported here: the contacts and network apps build on this one.
+    from medir.contacts.models import CallTreeLink
+    from medir.contacts.selectors import may_read_directory
+    from medir.network.models import AssetVersion
+    from medir.network.selectors import may_view as may_view_network
+
+    def in_admin(user) -> bool:
+        return user.is_staff
+
+    return {
+        "people": DataPage(
+            _("People"), "contacts:directory", Person.objects.count, may_read_directory
+        ),
+        # Departments change rarely and have no page of their own.
+        "departments": DataPage(
+            _("Departments"),
+            "admin:organisation_department_changelist",
+            Department.objects.count,
+            in_admin,
+        ),
+        "organisations": DataPage(
+            _("Outside organisations"),
+            "contacts:directory",
+            Organisation.objects.count,
+            may_read_directory,
+        ),
+        "contacts": DataPage(
+            _("Contact channels"),
+            "contacts:directory",
+            ContactChannel.objects.count,
+            may_read_directory,
+        ),
+        "call_tree": DataPage(
+            _("Call tree"),
+            "contacts:call_tree",
+            CallTreeLink.objects.count,
+            may_read_directory,
+        ),
+        "systems": DataPage(
+            _("Systems"), "contacts:systems", System.objects.count, may_read_directory
+        ),
+        "network": DataPage(
+            _("Network assets"),
+            "network:index",
+            lambda: AssetVersion.objects.current().count(),
+            may_view_network,
+        ),
+    }
 
 
 @dataclass(frozen=True)
 class DataLink:
     label: str
-    url: str
+    url: str  # empty when the person may not open the page
     count: int
 
 
@@ -58,14 +98,17 @@ class PreparednessItem:
     links: list[DataLink]
 
 
-def get_preparedness(playbook: Playbook) -> list[PreparednessItem]:
-    """Phase-0 items with the organisation data each is kept in."""
+def get_preparedness(playbook: Playbook, user) -> list[PreparednessItem]:
+    """Phase-0 items with the data each is kept in, linked where ``user``
+    may open the page."""
+    pages = _data_pages()
     items = []
     for step in playbook.preparedness:
         links = []
         for key in step.links:
-            model, url_name, label = LINK_DATA[key]
-            links.append(DataLink(str(label), reverse(url_name), model.objects.count()))
+            page = pages[key]
+            url = reverse(page.url_name) if page.may_open(user) else ""
+            links.append(DataLink(str(page.label), url, page.count()))
         items.append(PreparednessItem(step, links))
     return items
 

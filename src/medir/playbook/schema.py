@@ -22,7 +22,15 @@ import yaml
 
 START = "start"
 # The organisation data a phase-0 item may point at.
-LINK_TARGETS = {"people", "departments", "organisations", "contacts", "systems"}
+LINK_TARGETS = {
+    "people",
+    "departments",
+    "organisations",
+    "contacts",
+    "call_tree",
+    "systems",
+    "network",
+}
 # Whom a step may list in its ``contacts``: the holders of a role (with
 # their deputies), the vendors of the affected systems, or an authority
 # (an organisation whose ``authority`` is that key).

@@ -1,9 +1,8 @@
-"""The network where a step or the dashboard needs it.
+"""The network where a step needs it.
 
 ``{% network_at_step incident step_id %}`` shows, at 2-3, the affected
 systems' segments and what they connect to, and at 2-6 the lines to cut,
-the backups' path first. ``{% network_link %}`` links the diagram from the
-dashboard's 0-2 card. Both show nothing to those who may not read the
+the backups' path first. It shows nothing to those who may not read the
 network.
 """
 
@@ -36,11 +35,3 @@ def network_at_step(context, incident, step_id: str):
         result["backup_path"] = selectors.backup_path(state)
         result["externals"] = selectors.externals_to_cut(state)
     return result
-
-
-@register.inclusion_tag("network/_dashboard_link.html", takes_context=True)
-def network_link(context):
-    user = _user(context)
-    allowed = user is not None and selectors.may_view(user)
-    state = selectors.network_as_of() if allowed else None
-    return {"allowed": allowed, "state": state}
