@@ -24,7 +24,6 @@ from medir.incidents.selectors import IncidentPicture, current_decisions
 from medir.incidents.services import JAPAN
 from medir.playbook.schema import Playbook
 
-DECISION_EVENTS = {EventKind.DECISION, EventKind.DECISION_REVISED}
 # Staff must see stop-use notices come and go, and the close, whatever
 # lane the event was filed under.
 EVENTS_FOR_EVERYONE = {
@@ -197,7 +196,7 @@ def timeline(incident: Incident, user) -> list[dict[str, Any]]:
 
 
 def _may_see_event(event: TimelineEvent, user, visible: set[str]) -> bool:
-    if event.kind in DECISION_EVENTS:
+    if event.is_for_the_response_team:
         return False
     if event.kind in EVENTS_FOR_EVERYONE:
         return True

@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from medir.evidence.models import EVIDENCE_STEPS, EvidenceKind
 from medir.lib.formfields import JapanDateTimeField
+from medir.playbook.schema import get_playbook
 
-STEP_CHOICES = [("", "—"), *((step, step) for step in EVIDENCE_STEPS)]
+
+def step_choices() -> list[tuple[str, str]]:
+    """The steps that ask for evidence first, then every other step."""
+    others = [step.id for step in get_playbook().steps if step.id not in EVIDENCE_STEPS]
+    return [("", "—"), *((step, step) for step in (*EVIDENCE_STEPS, *others))]
 
 
 def _moment(label):
@@ -20,7 +25,7 @@ class _ItemForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    step_id = forms.ChoiceField(label=_("Step"), choices=STEP_CHOICES, required=False)
+    step_id = forms.ChoiceField(label=_("Step"), choices=step_choices, required=False)
     collected_at = _moment(_("Collected at (Japan time)"))
     collected_by = forms.CharField(label=_("Collected by"), max_length=200)
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medir.incidents.models import Incident
 
-# The flowchart's steps at which evidence is collected or handed over.
+# The flowchart's steps at which evidence is collected or handed over; an
+# item may be attached to any step, these are offered first.
 EVIDENCE_STEPS = ("2-6", "2-10", "2-14", "2-15")
 
 

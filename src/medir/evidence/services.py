@@ -34,13 +34,13 @@ from medir.audit.services import (
 )
 from medir.evidence.hashing import CHUNK_SIZE, SHA256_PATTERN, read_chunks
 from medir.evidence.models import (
-    EVIDENCE_STEPS,
     CustodyTransfer,
     EvidenceItem,
     EvidenceKind,
 )
 from medir.evidence.uploads import StreamedEvidenceFile, too_large_message
 from medir.incidents.models import EventKind, Incident, TimelineEvent
+from medir.playbook.schema import get_playbook
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _check_moment(moment: dt.datetime) -> dt.datetime:
 def _check_common(*, kind: str, step_id: str) -> None:
     if kind not in EvidenceKind.values:
         raise EvidenceError(_("Unknown kind of evidence: %(kind)s") % {"kind": kind})
-    if step_id and step_id not in EVIDENCE_STEPS:
+    if step_id and step_id not in get_playbook().step_index:
         raise EvidenceError(_("Unknown step: %(step)s") % {"step": step_id})
 
 

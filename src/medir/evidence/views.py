@@ -105,7 +105,12 @@ def _upload_page(request, incident, form, refusal="", status=200):
 
 @csrf_protect
 def _upload_form(request, incident: Incident):
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    # A step page's "attach a file" link names its step.
+    form = forms.UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"step_id": request.GET.get("step", "")},
+    )
     if request.method == "POST":
         item = _attempt(
             form,
@@ -131,7 +136,9 @@ def _upload_form(request, incident: Incident):
 @require_http_methods(["GET", "POST"])
 def register_hash_only(request, number: str):
     incident = _incident(request, number, Action.DECIDE)
-    form = forms.HashOnlyForm(request.POST or None)
+    form = forms.HashOnlyForm(
+        request.POST or None, initial={"step_id": request.GET.get("step", "")}
+    )
     if request.method == "POST":
         item = _attempt(
             form,

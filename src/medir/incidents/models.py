@@ -288,6 +288,15 @@ class TimelineEvent(NeverDeletedModel):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
 
+    @property
+    def is_for_the_response_team(self) -> bool:
+        """Decisions and notes about evidence are for management and the
+        security manager only, whatever step they belong to."""
+        return self.kind in {
+            EventKind.DECISION,
+            EventKind.DECISION_REVISED,
+        } or "evidence" in (self.data or {})
+
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind} {self.step_id}"
 

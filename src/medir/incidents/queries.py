@@ -19,7 +19,6 @@ from medir.organisation.models import Organisation, OrganisationKind, Role
 from medir.playbook.engine import Status, StepStatus
 from medir.playbook.schema import Playbook, Step
 
-DECISION_EVENTS = {"decision", "decision_revised"}
 ACTIVE_STATES = [IncidentState.REPORTED, IncidentState.OPEN]
 FINISHED_STATES = [
     IncidentState.CLOSED,
@@ -128,8 +127,8 @@ def timeline_for(user, incident: Incident, visible: set[str]):
         return list(events)
     return [
         event
-        for event in events.exclude(kind__in=DECISION_EVENTS)
-        if event.step_id in visible
+        for event in events
+        if event.step_id in visible and not event.is_for_the_response_team
     ]
 
 
@@ -166,6 +165,6 @@ def own_reports(user, incident: Incident):
 
 def events_of_step(user, incident: Incident, step_id: str) -> list[TimelineEvent]:
     events = incident.events.filter(step_id=step_id).order_by("happened_at", "id")
-    if not permissions.can(user, permissions.Action.SEE_DECISIONS, incident):
-        events = events.exclude(kind__in=DECISION_EVENTS)
-    return list(events)
+    if permissions.can(user, permissions.Action.SEE_DECISIONS, incident):
+        return list(events)
+    return [event for event in events if not event.is_for_the_response_team]
