@@ -178,3 +178,11 @@ def test_init_refuses_a_weak_password(tmp_path):
 
     assert result.returncode != 0
     assert "Password not accepted" in result.stderr
+
+
+def test_a_command_on_a_data_folder_without_tables_says_to_migrate(tmp_path):
+    result = run("kit", str(tmp_path / "kit.pdf"), data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert "run `medir manage migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medir.settings")
     from django.core.exceptions import ImproperlyConfigured
+    from django.db.utils import OperationalError, ProgrammingError
 
     command, rest = argv[0], argv[1:]
     # The server logs every state change for its operators; a one-off
@@ -76,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as error:
         print(f"medir: configuration error: {error}", file=sys.stderr)
         return 2
+    except (OperationalError, ProgrammingError) as error:
+        # Most often a data folder made by an older MedIR: `medir serve`
+        # migrates by itself, the other commands do not.
+        print(
+            f"medir: database error: {error}\n"
+            "If this data folder is new or MedIR was just upgraded, run "
+            "`medir manage migrate` first (`medir serve` does it itself).",
+            file=sys.stderr,
+        )
+        return 1
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 1
     except BrokenPipeError:
