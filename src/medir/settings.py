@@ -32,9 +32,11 @@ MEDIR_SESSION_HOURS hours a log-in lasts, from the last request; 12 (a night
                     shift), 1 to 168. Closing the browser does not log out.
 
 With an https MEDIR_PUBLIC_URL, MedIR redirects http to https, sends HSTS
-and marks its cookies secure. Ten wrong passwords for one user name from
-one address lock that pair out for 15 minutes (django-axes); every page
-carries a Content Security Policy without inline scripts.
+and marks its cookies secure. Ten wrong passwords (or two-factor codes)
+for one user name from one address lock that pair out for 15 minutes
+(django-axes); management, security managers and administrators log in
+with a TOTP code as well (accounts/two_factor.py); every page carries a
+Content Security Policy without inline scripts.
 """
 
 import datetime as dt
