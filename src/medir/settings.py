@@ -33,9 +33,11 @@ MEDIR_SESSION_HOURS hours a log-in lasts, from the last request; 12 (a night
                     shift), 1 to 168. Closing the browser does not log out.
 
 With an https MEDIR_PUBLIC_URL, MedIR redirects http to https, sends HSTS
-and marks its cookies secure. Ten wrong passwords for one user name from
-one address lock that pair out for 15 minutes (django-axes); every page
-carries a Content Security Policy without inline scripts.
+and marks its cookies secure. Ten wrong passwords (or two-factor codes)
+for one user name from one address lock that pair out for 15 minutes
+(django-axes); management, security managers and administrators log in
+with a TOTP code as well (accounts/two_factor.py); every page carries a
+Content Security Policy without inline scripts.
 """
 
 import datetime as dt
@@ -126,6 +128,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # Before medir.accounts, whose admin takes their device pages out of
+    # the admin (devices change only through the audited services).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "medir.accounts",
     "medir.audit",
     "medir.organisation",
@@ -153,6 +160,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Management, the security manager and administrators (and anyone who
+    # set up an authenticator app) go no further without their code.
+    "medir.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -293,9 +304,11 @@ PASSWORD_HASHERS = [
 # axes first, so that a locked-out pair is refused before any password is
 # checked (on the log-in page, the admin's and anything else that calls
 # authenticate); force_login in tests does not authenticate and is unaffected.
+# The model backend refuses break-glass accounts everywhere except on the
+# break-glass page, so that their use is always recorded.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "medir.accounts.backends.AccountBackend",
 ]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
@@ -313,6 +326,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The audit chain records lock-outs; axes's own per-attempt logging would
 # print user names to the console, which the log never carries.
 AXES_VERBOSE = False
+
+# Two-factor authentication (accounts/two_factor.py): the issuer names
+# MedIR in the authenticator app. django-otp also slows a device down after
+# each wrong code (1 s, 2 s, 4 s …), whatever address the codes come from.
+OTP_TOTP_ISSUER = "MedIR"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

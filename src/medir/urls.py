@@ -42,6 +42,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("medir/favicon.svg"))),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("medir.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("incidents/", include("medir.incidents.urls")),
     path("report/", include("medir.reporting.urls")),

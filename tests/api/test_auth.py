@@ -11,6 +11,7 @@ from medir.api.services import issue_api_token, revoke_api_token
 from medir.audit.models import AuditRecord
 from medir.audit.services import verify_audit_chain
 from tests.api.conftest import ApiClient
+from tests.conftest import pass_second_factor
 from tests.incidents.factories import report_ransom_note
 
 
@@ -182,6 +183,7 @@ def test_a_session_write_without_the_csrf_token_is_refused(
     incident = report_ransom_note(nurse)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)
+    pass_second_factor(browser, manager)
 
     with nothing_changes():
         response = browser.post(
@@ -198,6 +200,7 @@ def test_a_session_write_with_the_csrf_token_is_accepted(manager, nurse):
     incident = report_ransom_note(nurse)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(manager)
+    pass_second_factor(browser, manager)
     browser.get("/api/docs")  # sets the CSRF cookie, as any page does
     csrf_token = browser.cookies["csrftoken"].value
 

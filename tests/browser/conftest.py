@@ -5,12 +5,16 @@ through ``executable_path``. Without it the journeys fail rather than skip,
 so that a machine missing Chromium cannot pass the suite quietly.
 """
 
+import base64
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
+
+from tests.conftest import totp_code
 
 # Playwright's sync API runs an event loop; the ORM calls in these tests
 # happen beside it, never inside a coroutine.
@@ -66,7 +70,29 @@ def screenshot(page):
 
 
 def log_in(page, live_server, username: str, password: str) -> None:
+    """Log in through the form, and through the second factor for those
+    who need it: setting up the authenticator app at the first log-in
+    (the code computed from the key the page shows, as a phone would), or
+    entering its code later."""
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click(".login button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" not in page.url:
+        return
+
+    enrolling = "/enrol/" in page.url
+    device = (
+        TOTPDevice.objects.filter(user__username=username)
+        .order_by("-confirmed", "-id")
+        .first()
+    )
+    if enrolling:
+        shown = page.inner_text("#totp-secret").replace(" ", "")
+        assert base64.b32encode(device.bin_key).decode().rstrip("=") == shown
+    page.fill("#id_code", totp_code(device))
+    page.click("form:has(#id_code) button[type=submit]")
+    if enrolling:
+        assert page.locator(".recovery-codes li").count() == 10
+        page.click("#continue")

@@ -195,6 +195,10 @@ def test_the_demo_command_loads_the_demo_and_prints_the_log_ins(db, capsys):
     for username in DEMO_USERS:
         assert username in out
     assert DEMO_PASSWORD in out
+    assert (
+        "director, vicedirector, manager, deputy, admin set up an authenticator "
+        "app at their first log-in" in " ".join(out.split())
+    )
 
 
 def test_a_second_demo_run_refuses_and_changes_nothing(db, capsys):

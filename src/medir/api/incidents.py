@@ -102,7 +102,8 @@ def list_incidents(
     request,
     state: IncidentState | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    # Bounded so that no database is asked for a row past its integers.
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     """The incidents the caller may see, newest first."""
     incidents = incidents_visible_to(request.auth).select_related("merged_into")

@@ -4,7 +4,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from medir.organisation.demo import HOSPITAL_NAME, demo_logins, load_demo_hospital
+from medir.accounts.two_factor import REQUIRED_ROLES
+from medir.organisation.demo import (
+    ADMIN,
+    HOSPITAL_NAME,
+    PEOPLE,
+    demo_logins,
+    load_demo_hospital,
+)
 from medir.organisation.models import Hospital
 
 
@@ -28,6 +35,23 @@ def format_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def two_factor_note() -> str:
+    """How the demo's second factor works, for whoever tries it."""
+    asked = [
+        spec.username
+        for spec in (*PEOPLE, ADMIN)
+        if set(spec.roles) & {str(role) for role in REQUIRED_ROLES}
+    ]
+    return (
+        "\n\n二要素認証 / Two-factor authentication: "
+        f"{', '.join(asked)} set up an authenticator app at their first "
+        "log-in (scan the QR code with Google Authenticator, Microsoft "
+        "Authenticator or FreeOTP, or type the key shown; then keep the "
+        "recovery codes). The other log-ins need no app. To start a log-in's "
+        "app over: `medir manage reset_two_factor USER --yes`."
+    )
 
 
 class Command(BaseCommand):
@@ -55,6 +79,7 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(
                     format_table(("user", "password", "role"), demo_logins())
+                    + two_factor_note()
                 )
             else:
                 self.stdout.write(
@@ -73,7 +98,9 @@ class Command(BaseCommand):
             f"Demo hospital {HOSPITAL_NAME} loaded (fictional data; every row is "
             "in the audit log). Demo log-ins:\n"
         )
-        self.stdout.write(format_table(("user", "password", "role"), logins))
+        self.stdout.write(
+            format_table(("user", "password", "role"), logins) + two_factor_note()
+        )
         self.stdout.write(
             "\nThe shared demo password is for trying MedIR out only. "
             "Start MedIR with `medir serve`."
