@@ -20,6 +20,8 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("DATABASE_URL", None)
+    # Set by the browser tests for their own process only.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return {**env, "MEDIR_DATA_DIR": str(data_dir), **extra}
 
 

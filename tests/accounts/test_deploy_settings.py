@@ -15,7 +15,10 @@ def medir(tmp_path, *args, **env):
             **{
                 key: value
                 for key, value in os.environ.items()
-                if not key.startswith("MEDIR_") and key != "DATABASE_URL"
+                # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for
+                # themselves; a production server never has it.
+                if not key.startswith("MEDIR_")
+                and key not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
             },
             "MEDIR_DATA_DIR": str(tmp_path),
             **env,
