@@ -185,4 +185,16 @@ def test_a_command_on_a_data_folder_without_tables_says_to_migrate(tmp_path):
 
     assert result.returncode == 1
     assert "run `medir manage migrate` first" in result.stderr
+    assert f"The data folder {tmp_path} has no MedIR database yet" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_files_of_a_new_data_folder_are_private_to_medirs_account(tmp_path):
+    data = tmp_path / "new"
+
+    result = run("manage", "migrate", "--verbosity", "0", data_dir=data)
+
+    assert result.returncode == 0, result.stderr
+    assert data.stat().st_mode & 0o077 == 0
+    database = data / "medir.sqlite3"
+    assert database.stat().st_mode & 0o077 == 0

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medir.settings")
+    # The data folder holds reporters' names and numbers: files MedIR makes
+    # are for the account that runs it alone.
+    os.umask(0o077)
     from django.core.exceptions import ImproperlyConfigured
     from django.db.utils import OperationalError, ProgrammingError
 
@@ -78,12 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"medir: configuration error: {error}", file=sys.stderr)
         return 2
     except (OperationalError, ProgrammingError) as error:
-        # Most often a data folder made by an older MedIR: `medir serve`
-        # migrates by itself, the other commands do not.
+        # Most often a mistyped MEDIR_DATA_DIR, or a data folder made by an
+        # older MedIR: `medir serve` migrates by itself, the others do not.
+        from django.conf import settings
+
         print(
             f"medir: database error: {error}\n"
-            "If this data folder is new or MedIR was just upgraded, run "
-            "`medir manage migrate` first (`medir serve` does it itself).",
+            f"The data folder {settings.DATA_DIR} has no MedIR database yet, "
+            "or one made by an older MedIR. Check MEDIR_DATA_DIR; set up a new "
+            "folder with `medir init` (or `medir demo`); after an upgrade, "
+            "run `medir manage migrate` first (`medir serve` does it itself).",
             file=sys.stderr,
         )
         return 1

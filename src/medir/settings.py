@@ -429,5 +429,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"medir": {"level": LOG_LEVEL, "propagate": True}},
+    "loggers": {
+        "medir": {"level": LOG_LEVEL, "propagate": True},
+        # A refused page (403, 404) is an answer, not a fault; Django would
+        # log each with a traceback that looks like a crash to IT staff.
+        # Server errors (500) are still logged.
+        "django.request": {"level": "ERROR", "propagate": True},
+    },
 }

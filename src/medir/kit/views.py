@@ -9,8 +9,10 @@ from django.views.decorators.http import require_POST
 
 from medir.authority.reports.outputs import content_disposition
 from medir.kit import selectors
+from medir.kit.checks import public_url_is_this_machine
 from medir.kit.models import PrintedVia
 from medir.kit.pdf import printed_label
+from medir.kit.sections import report_url
 from medir.kit.services import print_kit
 
 
@@ -30,6 +32,8 @@ def kit_page(request):
         {
             "status": status,
             "last_printed": printed_label(last.printed_at) if last else "",
+            "report_url": report_url(),
+            "url_is_local": public_url_is_this_machine(),
         },
     )
 

@@ -71,3 +71,9 @@ def call_outcome(value: str) -> str:
         return str(CallOutcome(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def may_read_contacts(user) -> bool:
+    """For the header's link: outside parties may not open the directory."""
+    return selectors.may_read_directory(user)

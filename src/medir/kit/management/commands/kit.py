@@ -1,8 +1,10 @@
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from medir.kit.checks import public_url_is_this_machine
 from medir.kit.models import PrintedVia
 from medir.kit.pdf import build_kit
 from medir.kit.services import record_kit_printed
@@ -32,6 +34,11 @@ class Command(BaseCommand):
             ) from error
         # Recorded only once the file exists: a failed write is no print.
         record_kit_printed(kit, actor=None, via=PrintedVia.COMMAND)
+        if public_url_is_this_machine():
+            self.stderr.write(
+                f"Warning: the posters' QR codes lead to {settings.PUBLIC_URL}, "
+                "an address of this computer only; set MEDIR_PUBLIC_URL."
+            )
         self.stdout.write(
             f"Wrote the paper kit to {file}: {kit.pages} pages, "
             f"data version {kit.data_version}, "
