@@ -26,9 +26,17 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def run_medir(
-    data_dir: Path, *args: str, check: bool = True, timeout: float = 180
+    data_dir: Path,
+    *args: str,
+    check: bool = True,
+    timeout: float = 180,
+    database_url: str | None = None,
 ) -> subprocess.CompletedProcess:
-    env = child_env(data_dir)
+    """Run `medir` on a data folder: its SQLite database, or the PostgreSQL
+    database at ``database_url``."""
+    env = child_env(
+        data_dir, **({"DATABASE_URL": database_url} if database_url else {})
+    )
     result = subprocess.run(
         [sys.executable, "-m", "medir", *args],
         env=env,
@@ -44,10 +52,12 @@ def run_medir(
     return result
 
 
-def shell_json(data_dir: Path, code: str):
+def shell_json(data_dir: Path, code: str, *, database_url: str | None = None):
     """Run Python in `medir manage shell` on a data folder; the code prints
     one JSON value as its last line."""
-    result = run_medir(data_dir, "manage", "shell", "-c", code)
+    result = run_medir(
+        data_dir, "manage", "shell", "-c", code, database_url=database_url
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -37,7 +37,7 @@ USAGE = """usage: medir COMMAND [options]
   evidence hash PATH     print a file's SHA-256 (as sha256sum does)
   bundle verify FILE     check an evidence bundle's files against its manifest
   backup FILE            copy database, evidence and audit head to one file (online)
-  restore FILE [--force] restore a backup into an empty data folder and verify it
+  restore FILE [--force] restore a backup into an empty installation, verify it
   kit FILE.pdf           write the paper kit (紙運用キット) for when screens are dark
   manage ...             any Django management command (migrate, createsuperuser …)
 

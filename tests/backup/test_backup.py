@@ -1,12 +1,23 @@
-"""`medir backup` and `medir restore`, run as an operator runs them."""
+"""`medir backup` and `medir restore`, run as an operator runs them.
+
+The PostgreSQL tests run in the `make test-postgres` pass, on databases of
+their own on the suite's server.
+"""
 
 import json
+import os
+import secrets
 import subprocess
 import sys
 import threading
 import time
+import types
 import zipfile
+from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
+from medir.backup import services
 from tests.processes import (
     INCIDENT_NUMBERS,
     REPORT_IDS,
@@ -31,14 +42,16 @@ while not stop.exists() and time.monotonic() < deadline:
 """
 
 
-def start_writer(data_dir, stop_file):
+def start_writer(data_dir, stop_file, database_url=None):
     process = subprocess.Popen(
         [
             sys.executable,
             *("-m", "medir", "manage", "shell", "-c"),
             WRITER.format(stop=str(stop_file)),
         ],
-        env=child_env(data_dir),
+        env=child_env(
+            data_dir, **({"DATABASE_URL": database_url} if database_url else {})
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -190,6 +203,7 @@ print(json.dumps(item.sha256))
     assert {"name": f"evidence/{digest}", "sha256": digest, "size": len(content)} in (
         manifest["files"]
     )
+    assert manifest["database"] == "sqlite"
 
 
 def test_backup_of_an_empty_data_folder_says_there_is_nothing(tmp_path):
@@ -200,14 +214,256 @@ def test_backup_of_an_empty_data_folder_says_there_is_nothing(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_backup_of_a_postgresql_installation_points_to_pg_dump(tmp_path):
-    env_result = subprocess.run(
-        [sys.executable, "-m", "medir", "backup", str(tmp_path / "pg.zip")],
-        env=child_env(tmp_path, DATABASE_URL="postgres://medir@127.0.0.1:1/medir"),
-        capture_output=True,
-        text=True,
-        timeout=120,
+def test_a_missing_pg_dump_is_named_with_where_it_was_looked_for(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(services, "PG_BIN_GLOB", str(tmp_path / "*" / "bin"))
+
+    with pytest.raises(services.BackupError) as error:
+        services.find_pg_tool("pg_dump")
+
+    assert "pg_dump was not found on PATH" in str(error.value)
+    assert str(tmp_path / "*" / "bin") in str(error.value)
+
+
+def test_the_newest_installed_pg_dump_is_used_when_none_is_on_path(
+    monkeypatch, tmp_path
+):
+    for version in ("9.6", "15", "10"):
+        tool = tmp_path / version / "bin" / "pg_dump"
+        tool.parent.mkdir(parents=True)
+        tool.write_text("#!/bin/sh\n")
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(services, "PG_BIN_GLOB", str(tmp_path / "*" / "bin"))
+
+    assert services.find_pg_tool("pg_dump") == str(tmp_path / "15/bin/pg_dump")
+
+
+def test_the_database_password_goes_to_pg_dump_in_its_environment_only(
+    monkeypatch,
+):
+    password = "s3cret-パスワード"
+    monkeypatch.setattr(
+        services,
+        "connection",
+        types.SimpleNamespace(
+            settings_dict={
+                "NAME": "medir",
+                "USER": "medir",
+                "PASSWORD": password,
+                "HOST": "db.example",
+                "PORT": 5432,
+                "OPTIONS": {"sslmode": "require"},
+            }
+        ),
     )
-    assert env_result.returncode != 0
-    assert "pg_dump" in env_result.stderr
-    assert not (tmp_path / "pg.zip").exists()
+    monkeypatch.setattr(services, "find_pg_tool", lambda name: f"/bin/{name}")
+    calls = []
+
+    def run(command, **kwargs):
+        calls.append((command, kwargs["env"]))
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(services.subprocess, "run", run)
+
+    services._run_pg_tool("pg_dump", "--format=custom")
+
+    [(command, env)] = calls
+    assert not any(password in part for part in command)
+    assert env["PGPASSWORD"] == password
+    assert env["PGSSLMODE"] == "require"
+    assert "--no-password" in command
+    assert "--host=db.example" in command
+    assert command[-1] == "--dbname=medir"
+
+
+# --- PostgreSQL ------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"),
+    reason="needs a PostgreSQL server: runs in `make test-postgres`",
+)
+
+MEDIR_TABLES = (
+    "SELECT count(*) FROM information_schema.tables "
+    "WHERE table_schema = 'public' AND table_name = 'audit_auditrecord'"
+)
+
+
+def count_medir_tables(database_url):
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return db.execute(MEDIR_TABLES).fetchone()[0]
+
+
+@pytest.fixture
+def new_pg_database():
+    """Make empty databases on the suite's server, each returned as its URL;
+    they are dropped afterwards."""
+    import psycopg
+
+    server = os.environ["DATABASE_URL"]
+    made = []
+
+    def make():
+        name = f"medir_backup_{secrets.token_hex(4)}"
+        with psycopg.connect(server, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+    yield make
+    with psycopg.connect(server, autocommit=True) as db:
+        for name in made:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_demo(tmp_path, new_pg_database):
+    """A demo installation on PostgreSQL: its data folder and database URL."""
+    data, url = tmp_path / "pg-source", new_pg_database()
+    run_medir(data, "demo", database_url=url)
+    return data, url
+
+
+@on_postgresql
+def test_a_postgresql_backup_during_writes_restores_into_an_empty_database(
+    pg_demo, new_pg_database, tmp_path
+):
+    source, source_url = pg_demo
+    stop = tmp_path / "stop"
+    writer, reader, acknowledged = start_writer(source, stop, source_url)
+    try:
+        wait_for(lambda: len(acknowledged) >= 5)
+        before_backup = set(acknowledged)
+        run_medir(source, "backup", str(tmp_path / "pg.zip"), database_url=source_url)
+        count = len(acknowledged)
+        wait_for(lambda: len(acknowledged) >= count + 5)
+    finally:
+        stop.touch()
+        writer.wait(timeout=60)
+        reader.join(timeout=10)
+    assert writer.returncode == 0, writer.stderr.read()
+    with zipfile.ZipFile(tmp_path / "pg.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["database"] == "postgresql"
+    assert "medir.pgdump" in [entry["name"] for entry in manifest["files"]]
+
+    restored, restored_url = tmp_path / "restored", new_pg_database()
+    result = run_medir(
+        restored, "restore", str(tmp_path / "pg.zip"), database_url=restored_url
+    )
+    assert "audit chain intact" in result.stdout
+    run_medir(restored, "audit", "verify", database_url=restored_url)
+
+    source_incidents = shell_json(source, INCIDENT_NUMBERS, database_url=source_url)
+    restored_incidents = shell_json(
+        restored, INCIDENT_NUMBERS, database_url=restored_url
+    )
+    restored_reports = set(shell_json(restored, REPORT_IDS, database_url=restored_url))
+    assert before_backup <= restored_reports
+    last_id = restored_incidents[-1][0]
+    assert restored_incidents == [i for i in source_incidents if i[0] <= last_id]
+    assert len(source_incidents) > len(restored_incidents)
+    assert (restored / "secret_key").read_bytes() == (
+        source / "secret_key"
+    ).read_bytes()
+    # Reports filed between the backup's record and its snapshot sit
+    # between the two.
+    actions = shell_json(
+        restored,
+        "import json; from medir.audit.models import AuditRecord; "
+        "print(json.dumps(list(AuditRecord.objects.filter("
+        "action__startswith='backup.').order_by('-id')"
+        ".values_list('action', flat=True)[:2])))",
+        database_url=restored_url,
+    )
+    assert actions == ["backup.restored", "backup.created"]
+
+
+@on_postgresql
+def test_a_postgresql_restore_over_medir_tables_refuses_unless_forced(
+    pg_demo, tmp_path
+):
+    source, url = pg_demo
+    backup = tmp_path / "pg.zip"
+    run_medir(source, "backup", str(backup), database_url=url)
+    before = shell_json(source, INCIDENT_NUMBERS, database_url=url)
+
+    result = run_medir(source, "restore", str(backup), check=False, database_url=url)
+
+    assert result.returncode != 0
+    assert "nothing was restored" in result.stderr
+    assert "--force" in result.stderr
+    assert f"PostgreSQL database {urlsplit(url).path[1:]} on" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert shell_json(source, INCIDENT_NUMBERS, database_url=url) == before
+
+    forced = run_medir(source, "restore", "--force", str(backup), database_url=url)
+    assert "audit chain intact" in forced.stdout
+    run_medir(source, "audit", "verify", database_url=url)
+    assert shell_json(source, INCIDENT_NUMBERS, database_url=url) == before
+
+
+@on_postgresql
+def test_a_backup_restores_only_into_the_same_kind_of_database(
+    demo_dir, pg_demo, new_pg_database, tmp_path
+):
+    source, source_url = pg_demo
+    run_medir(demo_dir, "backup", str(tmp_path / "sqlite.zip"))
+    run_medir(source, "backup", str(tmp_path / "pg.zip"), database_url=source_url)
+    empty_url = new_pg_database()
+
+    into_pg = run_medir(
+        tmp_path / "into-pg",
+        "restore",
+        str(tmp_path / "sqlite.zip"),
+        check=False,
+        database_url=empty_url,
+    )
+    into_sqlite = run_medir(
+        tmp_path / "into-sqlite", "restore", str(tmp_path / "pg.zip"), check=False
+    )
+
+    assert into_pg.returncode != 0
+    assert (
+        "This backup holds the embedded SQLite database, but this installation "
+        "uses PostgreSQL; nothing was restored." in into_pg.stderr
+    )
+    assert count_medir_tables(empty_url) == 0
+    assert into_sqlite.returncode != 0
+    assert (
+        "This backup holds PostgreSQL, but this installation uses the embedded "
+        "SQLite database; nothing was restored." in into_sqlite.stderr
+    )
+    assert not (tmp_path / "into-sqlite" / "medir.sqlite3").exists()
+
+
+@on_postgresql
+def test_a_tampered_postgresql_backup_is_refused_naming_the_dump(
+    pg_demo, new_pg_database, tmp_path
+):
+    source, source_url = pg_demo
+    backup = tmp_path / "pg.zip"
+    run_medir(source, "backup", str(backup), database_url=source_url)
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(backup) as original, zipfile.ZipFile(tampered, "w") as out:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "medir.pgdump":
+                data = data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:]
+            out.writestr(info, data)
+    empty_url = new_pg_database()
+
+    result = run_medir(
+        tmp_path / "restored",
+        "restore",
+        str(tampered),
+        check=False,
+        database_url=empty_url,
+    )
+
+    assert result.returncode != 0
+    assert "medir.pgdump: SHA-256 does not match the manifest" in result.stderr
+    assert count_medir_tables(empty_url) == 0

@@ -5,9 +5,10 @@ from medir.backup.services import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Restore a `medir backup` file into an empty data folder: check every "
-        "file's SHA-256, put the database and evidence in place, verify the "
-        "audit chain."
+        "Restore a `medir backup` file into an empty installation (data folder "
+        "and, with DATABASE_URL, PostgreSQL database): check every file's "
+        "SHA-256, put the database and evidence in place, verify the audit "
+        "chain."
     )
     # The system checks would open the database that is about to be replaced.
     requires_system_checks = []
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="overwrite the data already in the data folder",
+            help="overwrite the data already in the data folder and database",
         )
 
     def handle(self, *args, file: str, force: bool, **options):
