@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medir.accounts.models import BreakGlassAccount, BreakGlassState, BreakGlassUse
 from medir.audit.models import AuditRecord
@@ -236,3 +237,23 @@ def test_wrong_break_glass_passwords_are_locked_out_too(sealed):
 
     assert response.status_code == 429
     assert break_glass_log_in("glass1", sealed)[1].status_code == 429
+
+
+def test_a_break_glass_account_cannot_be_tied_to_a_phone(sealed):
+    client, _response = break_glass_log_in("glass1", sealed)
+
+    response = client.get("/accounts/two-factor/enrol/")
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user__username="glass1").exists()
+
+
+def test_resealing_removes_any_app_tied_to_the_account(sealed):
+    user = BreakGlassAccount.objects.get().user
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    call_command(
+        "retire_break_glass", "glass1", "--reseal", "--yes", stdout=io.StringIO()
+    )
+
+    assert not TOTPDevice.objects.filter(user=user).exists()

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja.errors import HttpError
 
+from medir.api.auth import SessionAuth
 from medir.api.services import issue_api_token
 from medir.audit.models import AuditRecord
 from medir.audit.services import verify_audit_chain
@@ -263,3 +265,55 @@ def test_reset_removes_the_app_and_codes_and_asks_to_set_up_again(manager):
 def test_reset_names_an_unknown_user(db):
     with pytest.raises(Exception, match="No user named 'nobody'"):
         call_command("reset_two_factor", "nobody", "--yes")
+
+
+@pytest.mark.parametrize("header", ["Bearer\tx", "Bearer\xa0x", "bearer"])
+def test_a_malformed_bearer_header_does_not_let_the_session_skip_the_code(
+    director, header
+):
+    client = log_in("director")
+
+    response = client.get("/api/incidents", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code in {401, 403}
+    assert "incidents" not in response.json()
+
+
+def test_the_api_refuses_a_session_that_owes_its_code_even_past_the_middleware(
+    director, rf
+):
+    request = rf.get("/api/incidents")
+    request.user = director
+    director.is_verified = lambda: False
+
+    with pytest.raises(HttpError) as refused:
+        SessionAuth().authenticate(request, "session-key")
+
+    assert refused.value.status_code == 403
+
+
+def test_a_key_seen_in_another_session_is_worthless_once_the_owner_sets_up(
+    manager,
+):
+    intruder = log_in("manager")
+    intruder.get(ENROL)
+    seen_key = TOTPDevice.objects.get(user=manager, confirmed=False).key
+
+    owner = log_in("manager")
+    owner.get(ENROL)
+    device = TOTPDevice.objects.get(user=manager, confirmed=False)
+    owner.post(ENROL, {"code": totp_code(device)})
+
+    device.refresh_from_db()
+    assert device.confirmed
+    assert device.key != seen_key
+
+
+def test_reloading_the_set_up_page_keeps_the_key_just_scanned(manager):
+    client = log_in("manager")
+    client.get(ENROL)
+    first = TOTPDevice.objects.get(user=manager, confirmed=False).key
+
+    client.get(ENROL)
+
+    assert TOTPDevice.objects.get(user=manager, confirmed=False).key == first

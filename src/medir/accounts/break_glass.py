@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from medir.accounts.models import BreakGlassAccount, BreakGlassState, BreakGlassUse
 from medir.audit.services import append_audit_record
@@ -169,6 +170,10 @@ def retire_break_glass_account(
         user.is_active = False
         user.save(update_fields=["password", "is_active"])
         account.save()
+        # Whatever app or recovery codes were tied to it while it was open
+        # would make the next envelope ask for a phone.
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
         append_audit_record(
             actor=actor,
             action="break_glass.resealed" if reseal else "break_glass.retired",

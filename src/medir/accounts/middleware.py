@@ -26,8 +26,10 @@ OPEN_PATHS = (
 def _uses_api_token(request) -> bool:
     # The API's token auth owns any Bearer header and never falls back to
     # the session (a wrong token is a 401), so such calls are the token's.
-    words = request.headers.get("Authorization", "").split()
-    return bool(words) and words[0].lower() == "bearer"
+    # Read exactly as ninja's HttpBearer reads it (split on one space):
+    # "Bearer<TAB>x" is no token to ninja, which would use the session.
+    scheme = request.headers.get("Authorization", "").split(" ")[0]
+    return scheme.lower() == "bearer"
 
 
 class TwoFactorMiddleware:

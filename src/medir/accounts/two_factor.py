@@ -20,6 +20,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from medir.accounts.backends import is_break_glass_account
 from medir.audit.services import append_audit_record
@@ -71,12 +72,21 @@ def qr_code_svg(device: TOTPDevice) -> str:
     )
 
 
-def pending_device(user) -> TOTPDevice:
-    """The device being set up: the same one on every reload, so that a
-    code scanned a moment ago still works."""
+PENDING_SESSION_KEY = "medir_pending_totp_device"
+
+
+def pending_device(user, session) -> TOTPDevice:
+    """The device being set up in this session: the same one on every
+    reload, so that a code scanned a moment ago still works, but with a new
+    key in any other session, so that a key seen by someone else who knew
+    the password is worthless once the owner sets up their app."""
     device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    elif session.get(PENDING_SESSION_KEY) != device.pk:
+        device.key = random_hex(20)
+        device.save(update_fields=["key"])
+    session[PENDING_SESSION_KEY] = device.pk
     return device
 
 

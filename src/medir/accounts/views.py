@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 
 from medir.accounts import break_glass, two_factor
+from medir.accounts.backends import is_break_glass_account
 from medir.accounts.forms import BreakGlassForm, CodeForm
 from medir.accounts.models import BreakGlassUse
 from medir.accounts.signals import client_ip
@@ -63,6 +64,13 @@ def status(request):
 def enrol(request):
     user = request.user
     next_url = _next_url(request)
+    if is_break_glass_account(user):
+        # Its envelope must open MedIR when no phone is at hand, always.
+        messages.error(
+            request,
+            _("A break-glass account never uses an authenticator app."),
+        )
+        return redirect("incidents:dashboard")
     if two_factor.has_confirmed_device(user):
         if user.is_verified():
             messages.info(
@@ -75,7 +83,7 @@ def enrol(request):
             return redirect("accounts:two_factor")
         return redirect("/accounts/two-factor/verify/?" + urlencode({"next": next_url}))
 
-    device = two_factor.pending_device(user)
+    device = two_factor.pending_device(user, request.session)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.confirm_enrolment(

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from medir.accounts.two_factor import needs_code
 from medir.api.services import find_active_token, mark_token_used
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,16 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
+        if needs_code(user):
+            # Also refused by TwoFactorMiddleware; checked here too because
+            # this is the one place a session becomes an API caller.
+            raise HttpError(
+                403,
+                _(
+                    "Enter the code of your authenticator app on the log-in "
+                    "page first, or use an API token."
+                ),
+            )
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise HttpError(
                 403,
