@@ -1,3 +1,5 @@
+import pytest
+
 from medir.authority.models import PersonalDataFacts
 from medir.incidents.models import TimelineEvent
 from medir.organisation.models import Hospital
@@ -80,3 +82,21 @@ def test_a_future_awareness_time_is_refused_with_a_message(client_for, nurse, ma
 
     assert response.status_code == 400
     assert "未来" in response.content.decode()
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "1900-01-01T00:00"])
+def test_an_awareness_time_of_a_year_no_record_can_have_is_refused(
+    client_for, nurse, manager, moment
+):
+    incident = confirmed_attack(nurse, manager)
+    before = incident.aware_at
+
+    response = client_for(manager).post(
+        f"/incidents/{incident.number}/authority/awareness/",
+        {"aware_at": moment, "reason": "誤入力"},
+    )
+
+    assert response.status_code == 400
+    assert "年は正しくないようです" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.aware_at == before

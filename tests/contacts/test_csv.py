@@ -282,3 +282,23 @@ def test_a_nurse_downloads_the_csv(client_for, nurse):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbfkind,name,")
+
+
+@pytest.mark.parametrize("order", ["abc", "-5", "0", "99999999999999999999999"])
+def test_an_order_that_is_no_position_is_named_with_its_row(db, order):
+    text = _csv(
+        _row(
+            kind="organisation",
+            name="県庁",
+            organisation_kind="authority",
+            channel_kind="phone",
+            channel_value="0120-000-901",
+            order=order,
+        ),
+    )
+
+    result = import_contacts(text.encode("utf-8"), actor=None, apply=True)
+
+    assert [(e.row, e.column) for e in result.errors] == [(2, "order")]
+    assert order in result.errors[0].problem
+    assert not Organisation.objects.exists()

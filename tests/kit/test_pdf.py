@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 from pypdf import PdfReader
 
-from medir.kit.pdf import build_kit
+from medir.kit.pdf import build_kit, css_string
 from medir.organisation.demo import DEPARTMENTS, load_demo_hospital
 
 PUBLIC_URL = "https://medir.hospital.example.jp"
@@ -204,3 +204,10 @@ def test_every_font_is_embedded_and_japanese_is_in_noto_sans_cjk(kit):
     assert fonts
     assert all(embedded for _, embedded in fonts), fonts
     assert any("Noto-Sans-CJK-JP" in name for name, _ in fonts)
+
+
+def test_a_hospital_name_cannot_end_the_kits_style_sheet():
+    quoted = css_string('X</style><h1 class="x">INJECTED</h1>\\')
+
+    assert "<" not in quoted and ">" not in quoted
+    assert quoted.startswith('"X\\3c /style\\3e \\3c h1 class=\\"x\\"')

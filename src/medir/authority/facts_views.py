@@ -1,6 +1,5 @@
 """Pages for the awareness time and the personal-data facts."""
 
-import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -118,7 +117,7 @@ def edit_awareness(request, number: str):
                 set_awareness_time(
                     incident,
                     actor=request.user,
-                    aware_at=aware_at.astimezone(dt.UTC),
+                    aware_at=aware_at,
                     reason=form.cleaned_data["reason"],
                 )
             except IncidentError as error:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from medir.audit.services import append_audit_record, snapshot
 from medir.authority.models import Answer, CountKind, PersonalDataFacts
 from medir.incidents.models import EntrySource, EventKind, Incident, TimelineEvent
-from medir.incidents.services import IncidentError
+from medir.incidents.services import IncidentError, check_year
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,9 @@ def set_awareness_time(
         raise IncidentError(_("Please give a reason for changing the awareness time."))
     if timezone.is_naive(aware_at):
         raise IncidentError(_("The time must include a time zone."))
+    # Before any arithmetic: year 1 would overflow, 1900 would start the
+    # legal clocks a century ago.
+    check_year(aware_at)
     if aware_at > timezone.now():
         raise IncidentError(_("The time lies in the future; check the date and time."))
     with transaction.atomic():

@@ -42,6 +42,8 @@ from medir.organisation.services import (
 logger = logging.getLogger(__name__)
 
 YES = {"yes", "y", "true", "1", "はい", "○"}
+# Channels are tried 1, 2, 3 …; nobody keeps a thousand numbers for one.
+MAX_CHANNEL_ORDER = 999
 NO = {"no", "n", "false", "0", "いいえ", ""}
 
 
@@ -211,8 +213,9 @@ def _check_channel(row: int, cells: dict[str, str], check: _Checker) -> None:
         )
     if not cells["channel_value"]:
         check.add(row, "channel_value", _("The number or address is missing."))
-    if cells["order"] and not (cells["order"].isdigit() and int(cells["order"]) > 0):
-        check.add(row, "order", _("“%(value)s” is not 1, 2, 3 …") % cells)
+    order = cells["order"]
+    if order and not (order.isdigit() and 1 <= int(order) <= MAX_CHANNEL_ORDER):
+        check.add(row, "order", _("“%(value)s” is not 1, 2, 3 …") % {"value": order})
     check.flag(row, "out_of_hours", cells["out_of_hours"])
     check.date(row, "verified_on", cells["verified_on"])
     check.url(row, "source_url", cells["source_url"])

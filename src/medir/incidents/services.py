@@ -66,7 +66,7 @@ class IncidentError(Exception):
     """A change that cannot be made; the message is for the user."""
 
 
-def _check_year(moment: dt.datetime | dt.date) -> None:
+def check_year(moment: dt.datetime | dt.date) -> None:
     """Refuse years no incident record can have, before any time-zone
     arithmetic on them can overflow."""
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
@@ -84,7 +84,7 @@ def _event_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
         return now
     if timezone.is_naive(happened_at):
         raise IncidentError(_("The time must include a time zone."))
-    _check_year(happened_at)
+    check_year(happened_at)
     if source != EntrySource.REPLAY and happened_at > now + FUTURE_TOLERANCE:
         raise IncidentError(_("The time lies in the future; check the date and time."))
     if source == EntrySource.LIVE and happened_at < now - FUTURE_TOLERANCE:
@@ -797,14 +797,14 @@ def _clean_moment(value: Any, *, field_type: str, key: str) -> str:
     try:
         if field_type == "date":
             day = parse_typed_date(str(value))
-            _check_year(day)
+            check_year(day)
             return day.isoformat()
         moment = parse_typed_moment(str(value), JAPAN)
     except ValueError:
         raise IncidentError(
             _("%(key)s is not a date and time like 2026-12-01T06:38.") % {"key": key}
         ) from None
-    _check_year(moment)
+    check_year(moment)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=JAPAN)
     return moment.isoformat()
@@ -1264,7 +1264,7 @@ def _call_time(happened_at: dt.datetime | None, source: str) -> dt.datetime:
         return _event_time(happened_at, source)
     if timezone.is_naive(happened_at):
         raise IncidentError(_("The time must include a time zone."))
-    _check_year(happened_at)
+    check_year(happened_at)
     if happened_at > now + FUTURE_TOLERANCE:
         raise IncidentError(_("The time lies in the future; check the date and time."))
     if happened_at < now - CALL_LATE_LIMIT:

@@ -45,7 +45,15 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 def css_string(text: str) -> str:
     """``text`` as a CSS string literal, for the page margin boxes."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", " ")
+        # The string sits inside <style>: a "</style>" in a hospital's
+        # name must not end it. CSS reads \3c and \3e as < and >.
+        .replace("<", "\\3c ")
+        .replace(">", "\\3e ")
+    )
     return f'"{escaped}"'
 
 
