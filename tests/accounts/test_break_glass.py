@@ -257,3 +257,11 @@ def test_resealing_removes_any_app_tied_to_the_account(sealed):
     )
 
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_a_break_glass_account_is_nobody_to_call(sealed, manager, client_for):
+    report_page = Client().get("/report/").content.decode()
+    directory = client_for(manager).get("/contacts/").content.decode()
+
+    assert "glass1" not in report_page
+    assert "glass1" not in directory

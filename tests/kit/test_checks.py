@@ -1,8 +1,12 @@
 """The operator is warned before posters with a local-only QR code go up."""
 
+import subprocess
+import sys
+
 import pytest
 
 from medir.kit.checks import check_public_url
+from tests.processes import child_env
 
 
 @pytest.mark.parametrize(
@@ -33,3 +37,15 @@ def test_the_kit_page_warns_while_the_url_is_local(settings, manager, client_for
     assert "http://127.0.0.1:8000/report/" in local
     assert "このコンピュータの中だけのアドレス" in local
     assert 'id="public-url-warning"' not in real
+
+
+def test_the_deployment_check_names_a_local_public_url(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "medir", "manage", "check", "--deploy"],
+        env=child_env(tmp_path, MEDIR_PUBLIC_URL="http://127.0.0.1:8000"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "medir.W001" in result.stderr + result.stdout

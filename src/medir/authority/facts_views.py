@@ -1,6 +1,5 @@
 """Pages for the awareness time and the personal-data facts."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -124,7 +124,7 @@ def contact_rows() -> list[dict[str, str]]:
             rows.append({**owner, **_channel_cells(channel)})
 
     people = (
-        Person.objects.filter(is_active=True)
+        Person.objects.reachable()
         .select_related("department", "organisation", "deputy_for")
         .prefetch_related("roles", "channels")
         .order_by("display_name", "pk")

@@ -44,7 +44,7 @@ class PersonForm(forms.Form):
     )
     deputy_for = forms.ModelChoiceField(
         label=_("Deputy for"),
-        queryset=Person.objects.filter(is_active=True),
+        queryset=Person.objects.reachable(),
         required=False,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -147,11 +147,11 @@ class ChannelForm(forms.Form):
 
 class CallTreeLinkForm(forms.Form):
     caller = forms.ModelChoiceField(
-        label=_("Caller"), queryset=Person.objects.filter(is_active=True)
+        label=_("Caller"), queryset=Person.objects.reachable()
     )
     callee_person = forms.ModelChoiceField(
         label=_("Calls this person"),
-        queryset=Person.objects.filter(is_active=True),
+        queryset=Person.objects.reachable(),
         required=False,
     )
     callee_organisation = forms.ModelChoiceField(

@@ -51,7 +51,7 @@ def _channels() -> Prefetch:
 
 def get_people():
     return (
-        Person.objects.filter(is_active=True)
+        Person.objects.reachable()
         .select_related("department", "organisation", "deputy_for")
         .prefetch_related("roles", "deputies", _channels())
         .order_by("display_name", "pk")
@@ -94,7 +94,7 @@ def stale_contacts(today: datetime.date | None = None) -> list[StaleContact]:
             )
     # A person's channels carry their own dates; someone with no channel
     # at all is flagged by the person's date instead.
-    people = Person.objects.filter(is_active=True, channels=None)
+    people = Person.objects.reachable().filter(channels=None)
     for person in people.order_by("display_name", "pk"):
         if is_stale(person.verified_on, today):
             found.append(

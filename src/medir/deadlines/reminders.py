@@ -63,7 +63,8 @@ def reminder_recipients() -> list[Recipient]:
     e-mail address of theirs: their e-mail channels and their account's
     address. An address appears once."""
     people = (
-        Person.objects.filter(is_active=True, roles__role__in=REMINDED_ROLES)
+        Person.objects.reachable()
+        .filter(roles__role__in=REMINDED_ROLES)
         .distinct()
         .select_related("user")
         .prefetch_related("channels")

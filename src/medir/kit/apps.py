@@ -10,4 +10,6 @@ class KitConfig(AppConfig):
     def ready(self) -> None:
         from medir.kit.checks import check_public_url
 
-        checks.register(check_public_url)
+        # With the deployment checks only: every other command would repeat
+        # it. `medir serve`, `medir kit` and the kit page say it themselves.
+        checks.register(check_public_url, deploy=True)

@@ -118,7 +118,7 @@ def _person(person: Person, *, deputy: bool = False) -> dict[str, Any]:
 
 def _active_people():
     return (
-        Person.objects.filter(is_active=True)
+        Person.objects.reachable()
         .select_related("department", "organisation", "deputy_for")
         .prefetch_related("roles", "channels", "deputies")
         .order_by("display_name", "pk")

@@ -125,8 +125,18 @@ class Organisation(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def reachable(self):
+        """Active people one may call: not the sealed break-glass accounts,
+        which hold roles for when the usual log-ins fail but are nobody to
+        phone."""
+        return self.filter(is_active=True, user__break_glass__isnull=True)
+
+
 class Person(models.Model):
     """Someone who takes part in a response, with or without an account."""
+
+    objects = PersonQuerySet.as_manager()
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

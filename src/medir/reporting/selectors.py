@@ -56,15 +56,14 @@ def security_manager_contacts() -> list[Contact]:
     People without a phone number are left out: the page is for calling.
     """
     managers = list(
-        Person.objects.filter(is_active=True, roles__role=Role.SECURITY_MANAGER)
+        Person.objects.reachable()
+        .filter(roles__role=Role.SECURITY_MANAGER)
         .distinct()
         .prefetch_related(
             _phones(),
             Prefetch(
                 "deputies",
-                queryset=Person.objects.filter(is_active=True).prefetch_related(
-                    _phones()
-                ),
+                queryset=Person.objects.reachable().prefetch_related(_phones()),
                 to_attr="active_deputies",
             ),
         )

@@ -125,7 +125,8 @@ class Sources:
 def _contacts() -> list[str]:
     lines = []
     people = (
-        Person.objects.filter(is_active=True, roles__role__in=CONTACT_ROLES)
+        Person.objects.reachable()
+        .filter(roles__role__in=CONTACT_ROLES)
         .prefetch_related("roles", "channels")
         .distinct()
     )

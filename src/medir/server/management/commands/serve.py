@@ -9,6 +9,7 @@ from medir.deadlines.clock import load_rules
 from medir.deadlines.scheduler import start_reminder_scheduler
 from medir.evidence.services import max_upload_bytes
 from medir.evidence.uploads import FORM_ALLOWANCE
+from medir.kit.checks import check_public_url
 from medir.organisation.models import Hospital
 from medir.playbook.schema import get_playbook
 
@@ -71,6 +72,8 @@ class Command(BaseCommand):
             f"(public URL {settings.PUBLIC_URL})"
         )
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        for warning in check_public_url():
+            self.stderr.write(f"Warning: {warning.msg}\n  {warning.hint}")
         logger.info("Server starting host=%s port=%s threads=%s", host, port, threads)
         # Deadline reminders run in this process, so the embedded install
         # needs no second server or cron entry.
