@@ -214,3 +214,16 @@ def test_a_bad_file_on_the_page_shows_the_rows(client_for, small_network, manage
 
     assert page.status_code == 400
     assert 'data-row="2"' in page.content.decode()
+
+
+def test_a_name_longer_than_its_column_is_named_and_nothing_is_stored(db):
+    data = _csv(
+        _row(kind="segment", name="事務系", purpose="office"),
+        _row(kind="asset", name="P" * 101, asset_kind="client", segment="事務系"),
+    )
+
+    result = import_network(data, actor=None)
+
+    assert len(result.errors) == 1
+    assert "100" in str(result.errors[0])
+    assert not SegmentVersion.objects.exists()

@@ -121,8 +121,20 @@ def _current(kind: Kind, identity: Model) -> Version:
     return version
 
 
+def _check_lengths(kind: Kind, values: dict[str, Any]) -> None:
+    """Texts longer than their column: forms check this, a CSV import or
+    the API would otherwise reach the database (PostgreSQL refuses)."""
+    for name, value in values.items():
+        limit = getattr(kind.version._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise NetworkError(
+                _("At most %(limit)s characters.") % {"limit": limit}, field=name
+            )
+
+
 def _start(kind: Kind, *, actor, at, values: dict[str, Any]) -> Model:
     moment = _moment(at)
+    _check_lengths(kind, values)
     identity = kind.identity.objects.create()
     version = kind.version(
         **{kind.link: identity}, valid_from=moment, recorded_by=_user(actor), **values
@@ -148,6 +160,7 @@ def _replace(kind: Kind, identity: Model, *, actor, at, changes: dict[str, Any])
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     values = {name: getattr(current, name) for name in kind.fields}
     values.update(changes)
+    _check_lengths(kind, changes)
     before = values_of(kind, current)
     successor = kind.version(
         **{kind.link: identity}, valid_from=moment, recorded_by=_user(actor), **values
