@@ -302,3 +302,22 @@ def test_an_order_that_is_no_position_is_named_with_its_row(db, order):
     assert [(e.row, e.column) for e in result.errors] == [(2, "order")]
     assert order in result.errors[0].problem
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "written", ["令和8年4月1日", "２０２６－０４－０１", "2026/4/1"]
+)
+def test_a_verified_on_date_is_read_as_people_write_it(db, written):
+    text = _csv(
+        _row(
+            kind="organisation",
+            name="県庁",
+            organisation_kind="authority",
+            verified_on=written,
+        ),
+    )
+
+    result = import_contacts(text.encode("utf-8"), actor=None, apply=True)
+
+    assert result.errors == []
+    assert str(Organisation.objects.get().verified_on) == "2026-04-01"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medir.contacts.models import CallOutcome, CallWhen
 from medir.incidents.forms import DateInput, JapanDateTimeField
+from medir.lib.formfields import JapanDateField
 from medir.organisation.models import (
     Authority,
     ChannelKind,
@@ -83,7 +84,7 @@ class OrganisationForm(forms.Form):
     needs_verification = forms.BooleanField(
         label=_("To be verified (要確認)"), required=False
     )
-    verified_on = forms.DateField(
+    verified_on = JapanDateField(
         label=_("Verified on"), required=False, widget=DateInput()
     )
     notes = forms.CharField(
@@ -124,7 +125,7 @@ class ChannelForm(forms.Form):
     needs_verification = forms.BooleanField(
         label=_("To be verified (要確認)"), required=False
     )
-    verified_on = forms.DateField(
+    verified_on = JapanDateField(
         label=_("Verified on"), required=False, widget=DateInput()
     )
 

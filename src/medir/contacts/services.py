@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from medir.contacts.csvfile import read_rows
 from medir.contacts.models import CallTreeLink, CallWhen
+from medir.lib.dates import DateInputError, parse_typed_date
 from medir.organisation.models import (
     Authority,
     ChannelKind,
@@ -99,8 +100,9 @@ class _Checker:
         if not value:
             return None
         try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
+            # A spreadsheet may hold 令和8年4月1日 or full-width digits.
+            return parse_typed_date(value)
+        except DateInputError:
             self.add(
                 row,
                 column,
