@@ -175,7 +175,9 @@ def verify(request):
                 "code",
                 _(
                     "The code is not correct. Enter the 6-digit code your "
-                    "authenticator app shows now, or one of your recovery codes."
+                    "authenticator app shows now, or one of your recovery codes. "
+                    "A code works once: after setting the app up, wait for the "
+                    "next one."
                 ),
             )
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})

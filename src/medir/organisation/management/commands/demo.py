@@ -1,5 +1,6 @@
 import unicodedata
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -101,7 +102,10 @@ class Command(BaseCommand):
         self.stdout.write(
             format_table(("user", "password", "role"), logins) + two_factor_note()
         )
+        # `make run` starts the server itself right after this command.
+        login_url = f"{settings.PUBLIC_URL.rstrip('/')}/login/"
+        start = "Log in at" if if_empty else "Start MedIR with `medir serve`, log in at"
         self.stdout.write(
             "\nThe shared demo password is for trying MedIR out only. "
-            "Start MedIR with `medir serve`."
+            f"{start} {login_url}"
         )
