@@ -230,3 +230,20 @@ def test_the_bundle_pdf_lists_hashes_custody_the_head_and_the_manifest_digest(
     assert "被害届の提出" in text
     assert f"#{export.pk}{export.digest}" in flat
     assert hashlib.sha256(manifest_raw).hexdigest() in flat
+
+
+def test_bundle_member_names_unpack_on_windows_and_still_verify(
+    incident, manager, tmp_path, capsys
+):
+    item = _store(incident, manager, name='脅迫文<"1">?.txt')
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(
+        services.export_bundle(incident, actor=manager, items=[item]).read()
+    )
+
+    with zipfile.ZipFile(path) as bundle:
+        names = [name for name in bundle.namelist() if name.startswith("files/")]
+    call_command("bundle", "verify", str(path))
+
+    assert names == [f"files/{item.pk:05d}-脅迫文__1___.txt"]
+    assert "Bundle intact" in capsys.readouterr().out

@@ -370,8 +370,14 @@ def record_download(item: EvidenceItem, *, actor) -> None:
 # --- Bundles for the police or a lawyer ------------------------------------
 
 
+# Characters Windows refuses in a file name: a lawyer's PC must be able to
+# unpack the bundle. The manifest keeps the original name.
+WINDOWS_RESERVED = str.maketrans({c: "_" for c in '<>:"|?*'})
+
+
 def _member_name(item: EvidenceItem) -> str:
-    return f"files/{item.pk:05d}-{item.original_filename or 'evidence'}"
+    name = (item.original_filename or "evidence").translate(WINDOWS_RESERVED)
+    return f"files/{item.pk:05d}-{name}"
 
 
 def _item_entry(item: EvidenceItem) -> dict[str, Any]:
