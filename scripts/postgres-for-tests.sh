@@ -81,6 +81,9 @@ unix_socket_directories = '$socket'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# Short-lived test databases: an autovacuum worker on one would hold off
+# dropping it.
+autovacuum = off
 EOF
     fi
     if ((EUID == 0)); then

@@ -316,7 +316,24 @@ def new_pg_database():
     yield make
     with psycopg.connect(server, autocommit=True) as db:
         for name in made:
+            drop_database(db, name)
+
+
+def drop_database(db, name: str) -> None:
+    """Drop a test database. FORCE ends our own connections to it, but not
+    a server process of another role that is still on it (an autovacuum
+    worker after a large restore): that one is waited for."""
+    import psycopg
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
