@@ -4,6 +4,7 @@ import pytest
 
 from medir.authority.reports.prefill import prefill
 from medir.network import services
+from medir.network.models import SegmentVersion
 from medir.network.selectors import summarise_network_ja
 from medir.organisation.models import System, SystemKind
 from tests.incidents.factories import confirmed_attack
@@ -81,3 +82,18 @@ def test_the_police_memo_summarises_the_network(incident):
 
 def test_without_network_data_the_police_memo_keeps_its_default(db):
     assert summarise_network_ja() == ""
+
+
+def test_in_english_the_segments_at_step_2_3_carry_their_english_names(
+    client_for, incident, manager
+):
+    segment = SegmentVersion.objects.current().get(name="電子カルテ系").segment
+    services.change_segment(segment, actor=None, name_en="EHR network")
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+
+    text = client.get(f"/incidents/{incident.number}/steps/2-3/").content.decode()
+
+    table = text[text.index('id="affected-reach"') :]
+    assert "EHR network" in table
+    assert "電子カルテ系" not in table

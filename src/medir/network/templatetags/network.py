@@ -7,6 +7,7 @@ network.
 """
 
 from django import template
+from django.utils import translation
 
 from medir.network import selectors
 
@@ -35,3 +36,12 @@ def network_at_step(context, incident, step_id: str):
         result["backup_path"] = selectors.backup_path(state)
         result["externals"] = selectors.externals_to_cut(state)
     return result
+
+
+@register.filter
+def segment_name(segment) -> str:
+    """A segment's name in the page's language, Japanese when it has no
+    English name."""
+    if translation.get_language().startswith("en") and segment.name_en:
+        return segment.name_en
+    return segment.name
